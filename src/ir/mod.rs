@@ -1,0 +1,16 @@
+//! The typed IR: campaigns, phases and operations. Types only; every value
+//! here was validated when it was built, so later stages never re-check it.
+
+mod campaign;
+mod names;
+mod ops;
+mod span;
+mod spec;
+
+pub use campaign::{Campaign, Phase, PhaseId, Thresholds, Transform};
+pub use names::{
+    BannerId, CampaignName, DateRange, LogName, NameError, StartTimeFormat, TableRef, Zone,
+};
+pub use ops::{Access, Mode, Operation, RowSet};
+pub use span::{Span, Spanned};
+pub use spec::{CampaignSpec, PhaseSpec, RunSettings, Schedule, Split, SplitKind};
