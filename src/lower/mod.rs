@@ -1,1 +1,144 @@
-//! (stage lower)
+//! Lowering: from a checked campaign to one SQL script, per dialect and
+//! mode. Both dialects lower the same IR; neither rewrites the other's text.
+
+pub mod bigquery;
+mod hash;
+pub mod ledger;
+
+pub use hash::plan_hash;
+
+use serde::Serialize;
+
+use crate::check::{CycleError, OpGraph};
+use crate::ir::{Campaign, Mode, TableRef};
+
+/// The SQL dialect of a script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    /// Google BigQuery (GoogleSQL scripting).
+    #[default]
+    Bigquery,
+    /// DuckDB, for the embedded engine.
+    Duckdb,
+}
+
+impl Dialect {
+    /// How the dialect names a BigQuery table: DuckDB drops the project.
+    pub fn table_name(&self, table: &TableRef) -> String {
+        match self {
+            Dialect::Bigquery => table.to_string(),
+            Dialect::Duckdb => format!("{}.{}", table.dataset(), table.table()),
+        }
+    }
+}
+
+/// What a lowering needs besides the campaign.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LowerOptions {
+    pub mode: Mode,
+    /// The run id written to the ledger and used to name the backup; the
+    /// plan's own id (`plan-<hash prefix>`) when the caller has none.
+    pub run_id: Option<String>,
+}
+
+/// A lowered script and the facts the verifier checks it against.
+#[derive(Debug, Clone)]
+pub struct Script {
+    pub sql: String,
+    pub dialect: Dialect,
+    pub mode: Mode,
+    /// The hash of the compiled plan (mode-independent).
+    pub plan_hash: String,
+    pub run_id: String,
+    /// Every permanent table the script writes, named as the dialect names
+    /// it (`project.dataset.table` on BigQuery, `dataset.table` on DuckDB).
+    pub writes: Vec<String>,
+    /// The operations, in the order the script performs them.
+    pub order: Vec<crate::ir::Operation>,
+}
+
+/// Why a campaign could not be lowered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LowerError {
+    #[error(transparent)]
+    Cycle(#[from] CycleError),
+    #[error("cannot name the {what} table: {message}")]
+    Name { what: &'static str, message: String },
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+/// The names of the permanent tables a run touches besides source and target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunTables {
+    pub ledger: TableRef,
+    /// The staging table's backup (in-place mode).
+    pub snapshot: TableRef,
+}
+
+impl RunTables {
+    /// The ledger beside the target, and the backup beside the source.
+    pub fn new(campaign: &Campaign, run_id: &str) -> Result<RunTables, LowerError> {
+        let ledger = campaign
+            .target
+            .sibling(ledger::LEDGER_TABLE)
+            .map_err(|e| LowerError::Name { what: "ledger", message: e.message })?;
+        let suffix: String =
+            run_id.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+        let backup_name = format!("{}_bannerc_{suffix}", campaign.source.table());
+        let snapshot = campaign
+            .source
+            .sibling(&backup_name)
+            .map_err(|e| LowerError::Name { what: "backup", message: e.message })?;
+        Ok(RunTables { ledger, snapshot })
+    }
+}
+
+/// The run id to use: the caller's, or one derived from the plan hash.
+pub fn run_id_for(options: &LowerOptions, plan_hash: &str) -> String {
+    options.run_id.clone().unwrap_or_else(|| format!("plan-{}", &plan_hash[..16]))
+}
+
+/// Lower `campaign` to `dialect`.
+pub fn lower(
+    campaign: &Campaign,
+    dialect: Dialect,
+    options: &LowerOptions,
+) -> Result<Script, LowerError> {
+    let graph = OpGraph::build(campaign, options.mode)?;
+    let plan_hash = plan_hash(campaign);
+    let run_id = run_id_for(options, &plan_hash);
+    let tables = RunTables::new(campaign, &run_id)?;
+    let context = LowerContext { campaign, graph: &graph, plan_hash: &plan_hash, run_id: &run_id, tables: &tables };
+    let sql = match dialect {
+        Dialect::Bigquery => bigquery::lower(&context, options.mode),
+        Dialect::Duckdb => {
+            return Err(LowerError::Unsupported("the DuckDB dialect is not built yet".into()));
+        }
+    };
+    let mut written = vec![&campaign.target.node, &tables.ledger];
+    if options.mode == Mode::InPlace {
+        written.push(&campaign.source.node);
+        written.push(&tables.snapshot);
+    }
+    let writes = written.iter().map(|table| dialect.table_name(table)).collect();
+    Ok(Script {
+        sql,
+        dialect,
+        mode: options.mode,
+        plan_hash,
+        run_id,
+        writes,
+        order: graph.order.clone(),
+    })
+}
+
+/// Everything a dialect's lowering reads.
+pub struct LowerContext<'a> {
+    pub campaign: &'a Campaign,
+    pub graph: &'a OpGraph,
+    pub plan_hash: &'a str,
+    pub run_id: &'a str,
+    pub tables: &'a RunTables,
+}

@@ -1,0 +1,174 @@
+//! BigQuery expressions shared by both modes: which rows a phase takes, and
+//! what a taken row becomes (SEMANTICS.md, "Which rows a phase takes" and
+//! "What a taken row becomes").
+
+use chrono::NaiveDate;
+
+use super::quote;
+use crate::ir::{Campaign, DateRange, Phase, Transform, Zone};
+
+/// The `OUT` set as a LIKE pattern: `H_<banner>_distinct_<suffix>`, banner
+/// and suffix non-empty. A raw string, so the backslashes are LIKE's own.
+pub const OUTPUT_FORM_PATTERN: &str = r"r'H\__%\_distinct\__%'";
+
+/// `timestamp` falls on one of the days of `range` in `zone`: a half-open
+/// instant range, so BigQuery can prune partitions.
+pub fn on_days(column: &str, range: &DateRange, zone: &Zone) -> String {
+    let lower = format!("{column} >= {}", day_start(range.start(), zone));
+    match range.end().succ_opt().filter(|d| d.format("%Y").to_string().len() == 4) {
+        Some(after) => format!("{lower} AND {column} < {}", day_start(after, zone)),
+        None => lower,
+    }
+}
+
+/// The first instant of `day` in `zone`.
+fn day_start(day: NaiveDate, zone: &Zone) -> String {
+    format!("TIMESTAMP({}, {})", quote::string(&day.format("%Y-%m-%d").to_string()), quote::string(zone.name()))
+}
+
+/// Every instant range any phase takes, merged where days touch: the
+/// sargable scan filter (with the special logs) of one pass over the source.
+pub fn scan_filter(campaign: &Campaign, prefix: &str) -> String {
+    let timestamp = format!("{prefix}`timestamp`");
+    let log_name = format!("{prefix}`logName`");
+    let mut parts: Vec<String> = merged_ranges(campaign)
+        .iter()
+        .map(|range| format!("({})", on_days(&timestamp, range, &campaign.zone.node)))
+        .collect();
+    let specials = all_specials(campaign);
+    if !specials.is_empty() {
+        parts.push(format!("{log_name} IN ({})", quote::string_list(specials)));
+    }
+    if parts.is_empty() {
+        return "FALSE".into();
+    }
+    parts.join("\n      OR ")
+}
+
+/// All source ranges of the campaign, sorted, with touching ranges merged.
+pub fn merged_ranges(campaign: &Campaign) -> Vec<DateRange> {
+    let mut ranges: Vec<DateRange> =
+        campaign.phases.iter().flat_map(|p| p.takes.iter().map(|r| r.node)).collect();
+    ranges.sort();
+    let mut merged: Vec<DateRange> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        match merged.last_mut() {
+            Some(last) if last.end().succ_opt().is_some_and(|next| range.start() <= next) => {
+                if range.end() > last.end()
+                    && let Ok(joined) = DateRange::new(last.start(), range.end())
+                {
+                    *last = joined;
+                }
+            }
+            _ => merged.push(range),
+        }
+    }
+    merged
+}
+
+/// `SPECIAL`: every special log name of the campaign, sorted.
+pub fn all_specials(campaign: &Campaign) -> Vec<&str> {
+    let mut names: Vec<&str> = campaign
+        .phases
+        .iter()
+        .flat_map(|p| p.special.iter().map(|s| s.node.as_str()))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// Phase `i` takes the row by its date rule: a name outside `SPECIAL`,
+/// `OUT` and `X_i` (or no name), and a timestamp on one of `D_i`.
+pub fn date_rule(campaign: &Campaign, phase: &Phase, prefix: &str) -> Option<String> {
+    if phase.takes.is_empty() {
+        return None;
+    }
+    let timestamp = format!("{prefix}`timestamp`");
+    let log_name = format!("{prefix}`logName`");
+    let mut refused: Vec<&str> = all_specials(campaign);
+    refused.extend(phase.except.iter().map(|x| x.node.as_str()));
+    refused.sort_unstable();
+    refused.dedup();
+    let mut name_rule = format!("{log_name} NOT LIKE {OUTPUT_FORM_PATTERN}");
+    if !refused.is_empty() {
+        name_rule = format!("{log_name} NOT IN ({}) AND {name_rule}", quote::string_list(refused));
+    }
+    let days: Vec<String> = phase
+        .takes
+        .iter()
+        .map(|range| format!("({})", on_days(&timestamp, &range.node, &campaign.zone.node)))
+        .collect();
+    Some(format!("({log_name} IS NULL OR ({name_rule})) AND ({})", days.join(" OR ")))
+}
+
+/// Phase `i` takes the row by its special rule.
+pub fn special_rule(phase: &Phase, prefix: &str) -> Option<String> {
+    if phase.special.is_empty() {
+        return None;
+    }
+    let names = quote::string_list(phase.special.iter().map(|s| s.node.as_str()));
+    Some(format!("{prefix}`logName` IN ({names})"))
+}
+
+/// The whole rule of phase `i`: special or date.
+pub fn phase_rule(campaign: &Campaign, phase: &Phase, prefix: &str) -> String {
+    let rules: Vec<String> = [special_rule(phase, prefix), date_rule(campaign, phase, prefix)]
+        .into_iter()
+        .flatten()
+        .collect();
+    match rules.as_slice() {
+        [] => "FALSE".into(),
+        [one] => one.clone(),
+        _ => format!("({})", rules.join(") OR (")),
+    }
+}
+
+/// The number of the phase that takes the row, or NULL. The campaign is
+/// well formed, so at most one branch can match.
+pub fn phase_of_row(campaign: &Campaign, prefix: &str) -> String {
+    let mut case = String::from("CASE");
+    for phase in &campaign.phases {
+        let rule = phase_rule(campaign, phase, prefix);
+        case.push_str(&format!("\n        WHEN {rule} THEN {}", phase.id));
+    }
+    case.push_str("\n      END");
+    case
+}
+
+/// The instant at `target_date` and the row's local time of day, in the
+/// campaign's zone (BigQuery resolves gaps forward and repeats to the
+/// earlier instant, as SEMANTICS.md requires).
+pub fn retimed(timestamp: &str, target_date: &str, zone: &Zone) -> String {
+    let zone = quote::string(zone.name());
+    format!("TIMESTAMP(DATETIME({target_date}, TIME({timestamp}, {zone})), {zone})")
+}
+
+/// The new `start_time` as a DATETIME: its time of day on `target_date`.
+fn new_start(start_time: &str, target_date: &str, transform: &Transform) -> String {
+    let format = quote::string(transform.start_time_format.as_str());
+    format!("DATETIME({target_date}, TIME(SAFE.PARSE_DATETIME({format}, {start_time})))")
+}
+
+/// The assignments that fix the JSON fields of a taken row, all computed
+/// from the row's original `start_time`.
+pub fn field_fixes(start_time: &str, target_date: &str, banner: &str, transform: &Transform) -> Vec<(String, String)> {
+    let format = quote::string(transform.start_time_format.as_str());
+    let start = new_start(start_time, target_date, transform);
+    let offset = transform.end_offset_secs;
+    vec![
+        ("`jsonPayload`.`start_time`".into(), format!("FORMAT_DATETIME({format}, {start})")),
+        (
+            "`jsonPayload`.`end_time`".into(),
+            format!("FORMAT_DATETIME({format}, DATETIME_ADD({start}, INTERVAL {offset} SECOND))"),
+        ),
+        ("`jsonPayload`.`timestamp_get`".into(), format!("UNIX_SECONDS(TIMESTAMP({start}, 'UTC'))")),
+        ("`jsonPayload`.`banner_id`".into(), banner.to_string()),
+    ]
+}
+
+/// A row whose `start_time` cannot be read in the campaign's format.
+pub fn unreadable(start_time: &str, transform: &Transform) -> String {
+    let format = quote::string(transform.start_time_format.as_str());
+    format!("SAFE.PARSE_DATETIME({format}, {start_time}) IS NULL")
+}

@@ -1,0 +1,290 @@
+//! Lowering to BigQuery scripting, in both modes. The whole run is one
+//! script: the statements BigQuery forbids inside a transaction come first,
+//! then one `BEGIN TRANSACTION … COMMIT TRANSACTION` block whose exception
+//! handler rolls back and re-raises, so any failed check or statement
+//! leaves every table as it was.
+
+mod checks;
+mod exprs;
+pub mod quote;
+
+pub use exprs::{OUTPUT_FORM_PATTERN, merged_ranges};
+
+use super::LowerContext;
+use super::ledger::{self, Claims};
+use crate::ir::{Mode, Operation, Phase};
+
+/// The temporary table of phases: number, target date, log name, banner.
+pub const PHASES: &str = "bannerc_phases";
+/// The temporary table of transformed taken rows (fused mode).
+pub const TAKEN: &str = "bannerc_taken";
+/// The temporary table of per-phase counts and data errors.
+pub const COUNTS: &str = "bannerc_counts";
+/// The helper columns of the taken table, dropped on insert.
+pub const HELPER_COLUMNS: &[&str] =
+    &["bannerc_phase", "bannerc_target_date", "bannerc_banner_id", "bannerc_start_time"];
+
+/// The script for `context`'s campaign in `mode`.
+pub fn lower(context: &LowerContext<'_>, mode: Mode) -> String {
+    let mut script = Script::default();
+    header(context, mode, &mut script);
+    script.line("DECLARE bannerc_started_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP();");
+    script.line(&create_ledger(context));
+    for op in context.graph.order.iter().filter(|op| **op == Operation::Snapshot) {
+        statements(context, mode, *op, &mut script);
+    }
+    script.line("BEGIN");
+    script.indent += 1;
+    script.line("BEGIN TRANSACTION;");
+    script.line(&create_phases(context));
+    for op in context.graph.order.iter().filter(|op| **op != Operation::Snapshot) {
+        statements(context, mode, *op, &mut script);
+    }
+    script.line("COMMIT TRANSACTION;");
+    script.indent -= 1;
+    script.line("EXCEPTION WHEN ERROR THEN");
+    script.indent += 1;
+    script.line("ROLLBACK TRANSACTION;");
+    script.line(
+        "RAISE USING MESSAGE = CONCAT('bannerc: the run was rolled back, nothing was written: ', \
+         @@error.message);",
+    );
+    script.indent -= 1;
+    script.line("END;");
+    script.text
+}
+
+/// Lines of SQL with indentation.
+#[derive(Default)]
+struct Script {
+    text: String,
+    indent: usize,
+}
+
+impl Script {
+    /// Append a statement or comment; its own lines keep their indentation.
+    fn line(&mut self, sql: &str) {
+        for line in sql.lines() {
+            if !line.is_empty() {
+                self.text.push_str(&"  ".repeat(self.indent));
+            }
+            self.text.push_str(line);
+            self.text.push('\n');
+        }
+    }
+
+    fn comment(&mut self, text: &str) {
+        self.line(&format!("-- {text}"));
+    }
+}
+
+fn header(context: &LowerContext<'_>, mode: Mode, script: &mut Script) {
+    let campaign = context.campaign;
+    script.comment(&format!(
+        "bannerc {}: campaign {}, {} mode, BigQuery",
+        env!("CARGO_PKG_VERSION"),
+        campaign.name.node,
+        mode.as_str()
+    ));
+    script.comment(&format!("plan {}", context.plan_hash));
+    script.comment(&format!("run {}", context.run_id));
+    let staging = if mode == Mode::Fused { "never written" } else { "relabeled in place, backed up first" };
+    script.comment(&format!("source {} ({staging})", campaign.source.node));
+    script.comment(&format!("target {}", campaign.target.node));
+    script.comment(&format!("ledger {}", context.tables.ledger));
+}
+
+fn statements(context: &LowerContext<'_>, mode: Mode, op: Operation, script: &mut Script) {
+    script.comment(&op.label());
+    match op {
+        Operation::Snapshot => script.line(&snapshot(context)),
+        Operation::Collect => {
+            script.line(&collect(context));
+            script.line(&fix_taken_fields(context));
+            script.line(&checks::counts_from_taken(context));
+        }
+        Operation::PreCheck => {
+            if mode == Mode::InPlace {
+                script.line(&checks::counts_from_staging(context));
+            }
+            for assert in checks::pre_flight(context, mode) {
+                script.line(&assert);
+            }
+        }
+        Operation::Relabel { phase } => script.line(&relabel(context, phase_by_id(context, phase))),
+        Operation::FixFields { phase } => script.line(&fix_fields(context, phase_by_id(context, phase))),
+        Operation::Insert => script.line(&insert(context, mode)),
+        Operation::PostCheck => {
+            for assert in checks::post_write(context) {
+                script.line(&assert);
+            }
+        }
+        Operation::LedgerWrite => script.line(&ledger_row(context, mode)),
+    }
+}
+
+fn phase_by_id<'a>(context: &LowerContext<'a>, id: u32) -> Option<&'a Phase> {
+    context.campaign.phases.iter().find(|p| p.id == id)
+}
+
+fn snapshot(context: &LowerContext<'_>) -> String {
+    format!(
+        "CREATE SNAPSHOT TABLE {} CLONE {};",
+        quote::table(&context.tables.snapshot),
+        quote::table(&context.campaign.source.node)
+    )
+}
+
+fn create_ledger(context: &LowerContext<'_>) -> String {
+    let columns: Vec<String> = ledger::COLUMNS
+        .iter()
+        .map(|(name, kind)| format!("  {} {kind}", quote::ident(name)))
+        .collect();
+    format!(
+        "CREATE TABLE IF NOT EXISTS {} (\n{}\n);",
+        quote::table(&context.tables.ledger),
+        columns.join(",\n")
+    )
+}
+
+fn create_phases(context: &LowerContext<'_>) -> String {
+    let rows: Vec<String> = context
+        .campaign
+        .phases
+        .iter()
+        .map(|phase| {
+            let expected = phase
+                .expected_rows
+                .map_or_else(|| "CAST(NULL AS INT64)".to_string(), |n| n.to_string());
+            format!(
+                "  STRUCT({} AS phase, {} AS target_date, {} AS log_name, {} AS banner_id, {expected} AS expected_rows)",
+                phase.id,
+                quote::date(phase.target.node),
+                quote::string(phase.log_name.as_str()),
+                quote::string(phase.banner.as_str()),
+            )
+        })
+        .collect();
+    format!("CREATE TEMP TABLE {PHASES} AS\nSELECT * FROM UNNEST([\n{}\n]);", rows.join(",\n"))
+}
+
+/// Fused mode's one scan: every taken row, moved to its target date and
+/// relabeled, with its phase, target date, banner and original
+/// `start_time` beside it.
+fn collect(context: &LowerContext<'_>) -> String {
+    let campaign = context.campaign;
+    let retimed = exprs::retimed("s.`timestamp`", "p.target_date", &campaign.zone.node);
+    format!(
+        "CREATE TEMP TABLE {TAKEN} AS\n\
+         SELECT\n\
+         \x20 s.* EXCEPT (bannerc_phase) REPLACE (\n\
+         \x20   {retimed} AS `timestamp`,\n\
+         \x20   p.log_name AS `logName`\n\
+         \x20 ),\n\
+         \x20 p.phase AS bannerc_phase,\n\
+         \x20 p.target_date AS bannerc_target_date,\n\
+         \x20 p.banner_id AS bannerc_banner_id,\n\
+         \x20 s.`jsonPayload`.`start_time` AS bannerc_start_time\n\
+         FROM (\n\
+         \x20 SELECT\n\
+         \x20   *,\n\
+         \x20   {} AS bannerc_phase\n\
+         \x20 FROM {}\n\
+         \x20 WHERE {}\n\
+         ) AS s\n\
+         JOIN {PHASES} AS p ON p.phase = s.bannerc_phase;",
+        exprs::phase_of_row(campaign, ""),
+        quote::table(&campaign.source.node),
+        exprs::scan_filter(campaign, ""),
+    )
+}
+
+fn fix_taken_fields(context: &LowerContext<'_>) -> String {
+    let fixes = exprs::field_fixes(
+        "bannerc_start_time",
+        "bannerc_target_date",
+        "bannerc_banner_id",
+        &context.campaign.transform,
+    );
+    format!("UPDATE {TAKEN} SET\n{}\nWHERE TRUE;", assignments(&fixes))
+}
+
+fn assignments(pairs: &[(String, String)]) -> String {
+    pairs.iter().map(|(column, value)| format!("  {column} = {value}")).collect::<Vec<_>>().join(",\n")
+}
+
+fn relabel(context: &LowerContext<'_>, phase: Option<&Phase>) -> String {
+    let Some(phase) = phase else { return String::new() };
+    let campaign = context.campaign;
+    let target = quote::date(phase.target.node);
+    format!(
+        "UPDATE {} SET\n  `timestamp` = {},\n  `logName` = {}\nWHERE {};",
+        quote::table(&campaign.source.node),
+        exprs::retimed("`timestamp`", &target, &campaign.zone.node),
+        quote::string(phase.log_name.as_str()),
+        exprs::phase_rule(campaign, phase, ""),
+    )
+}
+
+fn fix_fields(context: &LowerContext<'_>, phase: Option<&Phase>) -> String {
+    let Some(phase) = phase else { return String::new() };
+    let campaign = context.campaign;
+    let fixes = exprs::field_fixes(
+        "`jsonPayload`.`start_time`",
+        &quote::date(phase.target.node),
+        &quote::string(phase.banner.as_str()),
+        &campaign.transform,
+    );
+    format!(
+        "UPDATE {} SET\n{}\nWHERE `logName` = {};",
+        quote::table(&campaign.source.node),
+        assignments(&fixes),
+        quote::string(phase.log_name.as_str())
+    )
+}
+
+fn insert(context: &LowerContext<'_>, mode: Mode) -> String {
+    let target = quote::table(&context.campaign.target.node);
+    match mode {
+        Mode::Fused => format!(
+            "INSERT INTO {target}\nSELECT * EXCEPT ({}) FROM {TAKEN};",
+            HELPER_COLUMNS.join(", ")
+        ),
+        Mode::InPlace => format!(
+            "INSERT INTO {target}\nSELECT * FROM {} WHERE `logName` IN (SELECT log_name FROM {PHASES});",
+            quote::table(&context.campaign.source.node)
+        ),
+    }
+}
+
+fn ledger_row(context: &LowerContext<'_>, mode: Mode) -> String {
+    let campaign = context.campaign;
+    let names: Vec<String> = ledger::COLUMNS.iter().map(|(name, _)| quote::ident(name)).collect();
+    let backup = match mode {
+        Mode::Fused => "CAST(NULL AS STRING)".to_string(),
+        Mode::InPlace => quote::string(&context.tables.snapshot.to_string()),
+    };
+    let values = [
+        quote::string(context.run_id),
+        quote::string(context.plan_hash),
+        quote::string(campaign.name.node.as_str()),
+        quote::string(&campaign.source.node.to_string()),
+        quote::string(&campaign.target.node.to_string()),
+        quote::string(mode.as_str()),
+        quote::string(ledger::STATUS_APPLIED),
+        format!(
+            "(SELECT TO_JSON_STRING(ARRAY_AGG(STRUCT(phase AS phase, taken_rows AS taken_rows) ORDER BY phase)) FROM {COUNTS})"
+        ),
+        quote::string(&Claims::of(campaign).to_json()),
+        backup,
+        "bannerc_started_at".into(),
+        "CURRENT_TIMESTAMP()".into(),
+        "CAST(NULL AS TIMESTAMP)".into(),
+    ];
+    format!(
+        "INSERT INTO {} ({})\nSELECT\n  {};",
+        quote::table(&context.tables.ledger),
+        names.join(", "),
+        values.join(",\n  ")
+    )
+}
