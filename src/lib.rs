@@ -9,6 +9,7 @@
 pub mod check;
 pub mod config;
 pub mod diag;
+pub mod exec;
 pub mod ir;
 pub mod lower;
 pub mod plan;

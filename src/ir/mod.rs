@@ -8,7 +8,7 @@ mod span;
 mod spec;
 
 pub use campaign::{Campaign, Phase, PhaseId, Thresholds, Transform};
-pub use names::{
+pub use names::{is_output_form, 
     BannerId, CampaignName, DateRange, LogName, NameError, StartTimeFormat, TableRef, Zone,
 };
 pub use ops::{Access, Mode, Operation, RowSet};

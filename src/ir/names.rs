@@ -138,10 +138,6 @@ pub fn is_output_form(name: &str) -> bool {
     let Some(rest) = name.strip_prefix("H_") else { return false };
     // The banner is at least one character, then `_distinct_`, then a
     // non-empty suffix; any occurrence after the first character will do.
-    let mut chars = rest.char_indices();
-    if chars.next().is_none() {
-        return false;
-    }
     rest.char_indices().skip(1).any(|(i, _)| {
         rest[i..].strip_prefix("_distinct_").is_some_and(|suffix| !suffix.is_empty())
     })
