@@ -24,13 +24,11 @@ pub const COUNTS_NEEDED: &str = "E0410";
 pub const VOLUME_TOO_LARGE: &str = "E0411";
 /// A volume period further from its expected rows than `variance` allows.
 pub const VARIANCE_EXCEEDED: &str = "E0412";
-/// A campaign with neither phases nor a schedule.
-pub const NO_PHASES: &str = "E0413";
 /// `split volume 0`.
-pub const ZERO_VOLUME: &str = "E0414";
+pub const ZERO_VOLUME: &str = "E0413";
 /// `schedule dates` with no date.
-pub const EMPTY_SCHEDULE: &str = "E0415";
+pub const EMPTY_SCHEDULE: &str = "E0414";
 /// A schedule with more target slots than a campaign may have.
-pub const TOO_MANY_SLOTS: &str = "E0416";
+pub const TOO_MANY_SLOTS: &str = "E0415";
 /// A computed date fell outside the calendar (an internal limit, not a typo).
-pub const DATE_OUT_OF_RANGE: &str = "E0417";
+pub const DATE_OUT_OF_RANGE: &str = "E0416";

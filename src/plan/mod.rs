@@ -73,7 +73,8 @@ pub fn needs_counts(spec: &CampaignSpec) -> bool {
 }
 
 /// Expand a campaign as written into its phases. `counts` are the per-day
-/// rows of the source, needed only by a volume split.
+/// rows of the source, needed only by a volume split. A campaign with no
+/// phases and no schedule expands to no phases (the checks refuse it).
 pub fn expand(
     spec: &CampaignSpec,
     counts: Option<&DayCounts>,
@@ -100,7 +101,6 @@ fn expand_phases(
     counts: Option<&DayCounts>,
 ) -> Result<Vec<Phase>, Vec<Diagnostic>> {
     match (&spec.schedule, &spec.split) {
-        (None, None) if spec.phases.is_empty() => Err(vec![no_phases(spec)]),
         (None, None) => explicit::phases(spec),
         (schedule, split) if !spec.phases.is_empty() => {
             let generator = schedule
@@ -173,16 +173,6 @@ fn collect<T>(
     } else {
         Err(errors)
     }
-}
-
-/// A campaign with nothing to expand.
-fn no_phases(spec: &CampaignSpec) -> Diagnostic {
-    Diagnostic::error(
-        codes::NO_PHASES,
-        format!("campaign {} has no phases and no schedule", spec.name.node),
-        spec.name.span,
-    )
-    .with_hint("add `phase 1: A..B -> D`, or a `schedule …` with `from A..B split …`")
 }
 
 /// Explicit phases next to a schedule or a split.

@@ -215,13 +215,18 @@ fn variance_error(
             "phase {id} ({}) would take {rows} rows, {off:.1}% from the expected {n}; \
              `variance` allows {}%, {lowest}..{highest} rows",
             period.days,
-            variance * 100.0
+            percent(variance)
         ),
         split.span,
     )
     .with_hint(
         "change the volume or the schedule so the days divide more evenly, or allow more variance",
     )
+}
+
+/// A fraction as a percentage, without float noise: 0.05 is `5`, 0.125 is `12.5`.
+fn percent(fraction: f64) -> f64 {
+    (fraction * 10_000.0).round() / 100.0
 }
 
 /// A computed date outside the calendar.
