@@ -1164,6 +1164,13 @@ fn slots_of(campaign: &Campaign) -> Vec<(NaiveDate, String, String)> {
     campaign.phases.iter().map(slot).collect()
 }
 
+/// A daily schedule of `slots` days from 2030-01-01.
+fn daily_slots(slots: u64) -> Schedule {
+    let first = d("2030-01-01");
+    let range = DateRange::new(first, day_after(first, slots - 1)).unwrap();
+    Schedule::Daily { range, per_day: 1 }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
@@ -1186,7 +1193,8 @@ proptest! {
                 prop_assert!(lengths.windows(2).all(|w| w[0] >= w[1]), "{:?}", lengths);
                 prop_assert!(lengths[0] - lengths[lengths.len() - 1] <= 1, "{:?}", lengths);
                 for phase in &campaign.phases {
-                    prop_assert_eq!(phase.log_name.as_str(), format!("H_{}_distinct_{}", phase.banner, phase.suffix));
+                    let log_name = format!("H_{}_distinct_{}", phase.banner, phase.suffix);
+                    prop_assert_eq!(phase.log_name.as_str(), log_name);
                 }
             }
         }
@@ -1208,8 +1216,7 @@ proptest! {
             .collect();
         let total: u64 = day_rows.iter().sum();
         let n = 1 + (n_share * total as f64) as u64;
-        let targets = DateRange::new(d("2030-01-01"), day_after(d("2030-01-01"), slot_count - 1)).unwrap();
-        let spec = bare(Schedule::Daily { range: targets, per_day: 1 }, window, SplitKind::Volume(n));
+        let spec = bare(daily_slots(slot_count), window, SplitKind::Volume(n));
 
         let campaign = match plan::expand(&spec, Some(&counts)) {
             Err(errors) => {
@@ -1233,7 +1240,8 @@ proptest! {
             if j + 1 < campaign.phases.len() {
                 let later = campaign.phases.len() - j - 1;
                 let longest = days as usize - start - later;
-                let distance = |l: usize| day_rows[start..start + l].iter().sum::<u64>().abs_diff(n);
+                let distance =
+                    |l: usize| day_rows[start..start + l].iter().sum::<u64>().abs_diff(n);
                 let best = (1..=longest).map(distance).min().unwrap();
                 let chosen = (1..=longest).filter(|l| distance(*l) == best).max().unwrap();
                 prop_assert_eq!(len, chosen, "period {} from day {}", j + 1, start);
@@ -1254,8 +1262,7 @@ proptest! {
         let day_rows = &rows[..days as usize];
         let counts: DayCounts = window.iter_days().zip(day_rows.iter().copied()).collect();
         let n = (day_rows.iter().sum::<u64>() / slot_count).max(1);
-        let targets = DateRange::new(d("2030-01-01"), day_after(d("2030-01-01"), slot_count - 1)).unwrap();
-        let mut spec = bare(Schedule::Daily { range: targets, per_day: 1 }, window, SplitKind::Volume(n));
+        let mut spec = bare(daily_slots(slot_count), window, SplitKind::Volume(n));
         let free = plan::expand(&spec, Some(&counts)).unwrap();
         let far: Vec<u32> = free.phases.iter()
             .filter(|p| counts.rows_in(p.takes[0].node).abs_diff(n) as f64 > variance * n as f64)

@@ -16,14 +16,17 @@
 //! - `daily A..B x N`: every day, `N` slots a day with the suffixes
 //!   `{date}_1 … {date}_N` (one slot with the suffix `{date}` when `N = 1`);
 //! - `every N days over A..B`: `A`, `A + N`, … up to `B`;
-//! - `single D` and `dates D1, D2, …`: the listed days, sorted;
+//! - `single D` and `dates D1, D2, …`: the listed days, sorted (a day
+//!   listed twice is an error);
 //! - `rotate B1, … every N days over A..B`: every day; day `k` (from 0)
 //!   shows `B[(k / N) mod len]`.
 //!
 //! A split (`from A..B split …`) cuts the source window into one
 //! contiguous period per slot, in slot order; every day of the window goes
 //! to exactly one period and every period has at least one day. Generated
-//! phase `i` (from 1) takes period `i` and fills slot `i`.
+//! phase `i` (from 1) takes period `i` and fills slot `i`. Its span is the
+//! schedule's, its source range is spanned at the window, and its target
+//! at the schedule (at the date itself for a listed date).
 //!
 //! - `split equal`: whole days; when the days do not divide evenly the
 //!   earlier periods get one day more (30 days over 7 slots: 5, 5, 4, 4, 4,
