@@ -1,1 +1,97 @@
-//! (stage syntax)
+//! The `.bnr` front end: lexer, parser (chumsky), validation into an
+//! [`ir::CampaignSpec`], and the pretty printer that writes one back.
+//!
+//! The stages are: [`lexer`] (text to spanned tokens; never fails), `parser`
+//! (tokens to a syntax tree; recovers item by item), `build` (syntax tree to
+//! the IR; checks every name and value). The grammar is `grammar/bnr.ebnf`.
+
+mod ast;
+mod build;
+pub mod codes;
+mod errors;
+pub mod lexer;
+mod literal;
+mod parser;
+mod print;
+mod token;
+
+pub use print::print;
+pub use token::{KEYWORDS, Token};
+
+use crate::diag::{self, Diagnostic};
+use crate::ir::{self, Span};
+
+/// Most diagnostics one parse reports; the rest are summed up in one more.
+const MAX_DIAGNOSTICS: usize = 100;
+
+/// Parse a `.bnr` file. The spec is returned only when there is no error;
+/// the diagnostics (sorted by position) say what is wrong, with byte spans
+/// into `source`.
+pub fn parse(source: &str) -> (Option<ir::CampaignSpec>, Vec<Diagnostic>) {
+    let lexed = lexer::lex_source(source);
+    let mut diagnostics = lexed.diagnostics;
+    tracing::debug!(
+        tokens = lexed.tokens.len(),
+        faults = diagnostics.len(),
+        "lexed .bnr source"
+    );
+    if lexed.tokens.is_empty() {
+        if diagnostics.is_empty() {
+            diagnostics.push(empty_file());
+        }
+        return (None, diagnostics);
+    }
+
+    let (ast, errors) = parser::parse_tokens(&lexed.tokens, &lexed.layout, source.len());
+    diagnostics.extend(
+        errors
+            .iter()
+            .map(|error| errors::from_parse_error(error, source)),
+    );
+    let syntax_ok = diagnostics.is_empty();
+    let spec = ast.and_then(|ast| {
+        let (spec, problems) = build::build(&ast, source, syntax_ok);
+        diagnostics.extend(problems);
+        spec
+    });
+
+    let diagnostics = sorted_and_capped(diagnostics);
+    let spec = spec.filter(|_| !diag::has_errors(&diagnostics));
+    tracing::debug!(
+        ok = spec.is_some(),
+        diagnostics = diagnostics.len(),
+        "parsed .bnr source"
+    );
+    (spec, diagnostics)
+}
+
+/// The error for a file with no tokens at all.
+fn empty_file() -> Diagnostic {
+    Diagnostic::error(
+        codes::EMPTY_FILE,
+        "the file holds no campaign",
+        Span::new(0, 0),
+    )
+    .with_label_message("the file is empty")
+    .with_hint("a `.bnr` file holds one campaign: `campaign NAME { … }`")
+}
+
+/// Sort by position (stable, so one place keeps its order) and keep the
+/// first [`MAX_DIAGNOSTICS`], noting how many more there were.
+fn sorted_and_capped(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics.sort_by_key(|diagnostic| diagnostic.span().start);
+    if diagnostics.len() > MAX_DIAGNOSTICS {
+        let hidden = diagnostics.len() - MAX_DIAGNOSTICS;
+        diagnostics.truncate(MAX_DIAGNOSTICS);
+        let at = diagnostics.last().map(Diagnostic::span).unwrap_or_default();
+        diagnostics.push(
+            Diagnostic::error(
+                codes::TOO_MANY_ERRORS,
+                format!("{hidden} more errors not shown"),
+                at,
+            )
+            .with_hint("fix the errors above first; is this a `.bnr` file?"),
+        );
+    }
+    diagnostics
+}
