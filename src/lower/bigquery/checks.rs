@@ -58,7 +58,10 @@ pub fn counts_from_staging(context: &LowerContext<'_>) -> String {
 }
 
 fn assert(condition: &str, message: &str) -> String {
-    format!("ASSERT {condition}\n  AS {};", quote::string(&format!("{CHECK_PREFIX}: {message}")))
+    format!(
+        "ASSERT {condition}\n  AS {};",
+        quote::string(&format!("{CHECK_PREFIX}: {message}"))
+    )
 }
 
 /// The pre-flight checks, in the order a user would want to read a failure.
@@ -86,7 +89,10 @@ pub fn pre_flight(context: &LowerContext<'_>, mode: Mode) -> Vec<String> {
         bounds.push(format!("taken_rows > {max}"));
     }
     asserts.push(assert(
-        &format!("NOT EXISTS (SELECT 1 FROM {COUNTS} WHERE {})", bounds.join(" OR ")),
+        &format!(
+            "NOT EXISTS (SELECT 1 FROM {COUNTS} WHERE {})",
+            bounds.join(" OR ")
+        ),
         &records_per_phase_message(context),
     ));
     if let Some(variance) = thresholds.max_variance {

@@ -15,7 +15,11 @@ pub const OUTPUT_FORM_PATTERN: &str = r"r'H\__%\_distinct\__%'";
 /// instant range, so BigQuery can prune partitions.
 pub fn on_days(column: &str, range: &DateRange, zone: &Zone) -> String {
     let lower = format!("{column} >= {}", day_start(range.start(), zone));
-    match range.end().succ_opt().filter(|d| d.format("%Y").to_string().len() == 4) {
+    match range
+        .end()
+        .succ_opt()
+        .filter(|d| d.format("%Y").to_string().len() == 4)
+    {
         Some(after) => format!("{lower} AND {column} < {}", day_start(after, zone)),
         None => lower,
     }
@@ -23,15 +27,31 @@ pub fn on_days(column: &str, range: &DateRange, zone: &Zone) -> String {
 
 /// The first instant of `day` in `zone`.
 fn day_start(day: NaiveDate, zone: &Zone) -> String {
-    format!("TIMESTAMP({}, {})", quote::string(&day.format("%Y-%m-%d").to_string()), quote::string(zone.name()))
+    format!(
+        "TIMESTAMP({}, {})",
+        quote::string(&day.format("%Y-%m-%d").to_string()),
+        quote::string(zone.name())
+    )
 }
+
+/// Above this many separate source ranges, the scan filter uses one range
+/// from the first day to the last (still sargable; the per-phase rules stay
+/// exact), so the SQL stays shallow for campaigns of many thousand phases.
+const MAX_SCAN_RANGES: usize = 32;
 
 /// Every instant range any phase takes, merged where days touch: the
 /// sargable scan filter (with the special logs) of one pass over the source.
 pub fn scan_filter(campaign: &Campaign, prefix: &str) -> String {
     let timestamp = format!("{prefix}`timestamp`");
     let log_name = format!("{prefix}`logName`");
-    let mut parts: Vec<String> = merged_ranges(campaign)
+    let mut ranges = merged_ranges(campaign);
+    if let (Some(first), Some(last)) = (ranges.first(), ranges.last())
+        && ranges.len() > MAX_SCAN_RANGES
+        && let Ok(covering) = DateRange::new(first.start(), last.end())
+    {
+        ranges = vec![covering];
+    }
+    let mut parts: Vec<String> = ranges
         .iter()
         .map(|range| format!("({})", on_days(&timestamp, range, &campaign.zone.node)))
         .collect();
@@ -47,13 +67,21 @@ pub fn scan_filter(campaign: &Campaign, prefix: &str) -> String {
 
 /// All source ranges of the campaign, sorted, with touching ranges merged.
 pub fn merged_ranges(campaign: &Campaign) -> Vec<DateRange> {
-    let mut ranges: Vec<DateRange> =
-        campaign.phases.iter().flat_map(|p| p.takes.iter().map(|r| r.node)).collect();
+    let mut ranges: Vec<DateRange> = campaign
+        .phases
+        .iter()
+        .flat_map(|p| p.takes.iter().map(|r| r.node))
+        .collect();
     ranges.sort();
     let mut merged: Vec<DateRange> = Vec::with_capacity(ranges.len());
     for range in ranges {
         match merged.last_mut() {
-            Some(last) if last.end().succ_opt().is_some_and(|next| range.start() <= next) => {
+            Some(last)
+                if last
+                    .end()
+                    .succ_opt()
+                    .is_some_and(|next| range.start() <= next) =>
+            {
                 if range.end() > last.end()
                     && let Ok(joined) = DateRange::new(last.start(), range.end())
                 {
@@ -92,14 +120,25 @@ pub fn date_rule(campaign: &Campaign, phase: &Phase, prefix: &str) -> Option<Str
     refused.dedup();
     let mut name_rule = format!("{log_name} NOT LIKE {OUTPUT_FORM_PATTERN}");
     if !refused.is_empty() {
-        name_rule = format!("{log_name} NOT IN ({}) AND {name_rule}", quote::string_list(refused));
+        name_rule = format!(
+            "{log_name} NOT IN ({}) AND {name_rule}",
+            quote::string_list(refused)
+        );
     }
     let days: Vec<String> = phase
         .takes
         .iter()
-        .map(|range| format!("({})", on_days(&timestamp, &range.node, &campaign.zone.node)))
+        .map(|range| {
+            format!(
+                "({})",
+                on_days(&timestamp, &range.node, &campaign.zone.node)
+            )
+        })
         .collect();
-    Some(format!("({log_name} IS NULL OR ({name_rule})) AND ({})", days.join(" OR ")))
+    Some(format!(
+        "({log_name} IS NULL OR ({name_rule})) AND ({})",
+        days.join(" OR ")
+    ))
 }
 
 /// Phase `i` takes the row by its special rule.
@@ -113,10 +152,13 @@ pub fn special_rule(phase: &Phase, prefix: &str) -> Option<String> {
 
 /// The whole rule of phase `i`: special or date.
 pub fn phase_rule(campaign: &Campaign, phase: &Phase, prefix: &str) -> String {
-    let rules: Vec<String> = [special_rule(phase, prefix), date_rule(campaign, phase, prefix)]
-        .into_iter()
-        .flatten()
-        .collect();
+    let rules: Vec<String> = [
+        special_rule(phase, prefix),
+        date_rule(campaign, phase, prefix),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     match rules.as_slice() {
         [] => "FALSE".into(),
         [one] => one.clone(),
@@ -151,19 +193,32 @@ fn new_start(start_time: &str, target_date: &str, transform: &Transform) -> Stri
 }
 
 /// The assignments that fix the JSON fields of a taken row, all computed
-/// from the row's original `start_time`.
-pub fn field_fixes(start_time: &str, target_date: &str, banner: &str, transform: &Transform) -> Vec<(String, String)> {
+/// from the row's original `start_time`. `start_time` itself comes last, so
+/// the fixes can also be applied one statement each, in this order, when
+/// `start_time` is the column being rewritten.
+pub fn field_fixes(
+    start_time: &str,
+    target_date: &str,
+    banner: &str,
+    transform: &Transform,
+) -> Vec<(String, String)> {
     let format = quote::string(transform.start_time_format.as_str());
     let start = new_start(start_time, target_date, transform);
     let offset = transform.end_offset_secs;
     vec![
-        ("`jsonPayload`.`start_time`".into(), format!("FORMAT_DATETIME({format}, {start})")),
         (
             "`jsonPayload`.`end_time`".into(),
             format!("FORMAT_DATETIME({format}, DATETIME_ADD({start}, INTERVAL {offset} SECOND))"),
         ),
-        ("`jsonPayload`.`timestamp_get`".into(), format!("UNIX_SECONDS(TIMESTAMP({start}, 'UTC'))")),
+        (
+            "`jsonPayload`.`timestamp_get`".into(),
+            format!("UNIX_SECONDS(TIMESTAMP({start}, 'UTC'))"),
+        ),
         ("`jsonPayload`.`banner_id`".into(), banner.to_string()),
+        (
+            "`jsonPayload`.`start_time`".into(),
+            format!("FORMAT_DATETIME({format}, {start})"),
+        ),
     ]
 }
 

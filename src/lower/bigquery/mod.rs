@@ -21,8 +21,12 @@ pub const TAKEN: &str = "bannerc_taken";
 /// The temporary table of per-phase counts and data errors.
 pub const COUNTS: &str = "bannerc_counts";
 /// The helper columns of the taken table, dropped on insert.
-pub const HELPER_COLUMNS: &[&str] =
-    &["bannerc_phase", "bannerc_target_date", "bannerc_banner_id", "bannerc_start_time"];
+pub const HELPER_COLUMNS: &[&str] = &[
+    "bannerc_phase",
+    "bannerc_target_date",
+    "bannerc_banner_id",
+    "bannerc_start_time",
+];
 
 /// The script for `context`'s campaign in `mode`.
 pub fn lower(context: &LowerContext<'_>, mode: Mode) -> String {
@@ -30,14 +34,24 @@ pub fn lower(context: &LowerContext<'_>, mode: Mode) -> String {
     header(context, mode, &mut script);
     script.line("DECLARE bannerc_started_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP();");
     script.line(&create_ledger(context));
-    for op in context.graph.order.iter().filter(|op| **op == Operation::Snapshot) {
+    for op in context
+        .graph
+        .order
+        .iter()
+        .filter(|op| **op == Operation::Snapshot)
+    {
         statements(context, mode, *op, &mut script);
     }
     script.line("BEGIN");
     script.indent += 1;
     script.line("BEGIN TRANSACTION;");
     script.line(&create_phases(context));
-    for op in context.graph.order.iter().filter(|op| **op != Operation::Snapshot) {
+    for op in context
+        .graph
+        .order
+        .iter()
+        .filter(|op| **op != Operation::Snapshot)
+    {
         statements(context, mode, *op, &mut script);
     }
     script.line("COMMIT TRANSACTION;");
@@ -88,7 +102,11 @@ fn header(context: &LowerContext<'_>, mode: Mode, script: &mut Script) {
     ));
     script.comment(&format!("plan {}", context.plan_hash));
     script.comment(&format!("run {}", context.run_id));
-    let staging = if mode == Mode::Fused { "never written" } else { "relabeled in place, backed up first" };
+    let staging = if mode == Mode::Fused {
+        "never written"
+    } else {
+        "relabeled in place, backed up first"
+    };
     script.comment(&format!("source {} ({staging})", campaign.source.node));
     script.comment(&format!("target {}", campaign.target.node));
     script.comment(&format!("ledger {}", context.tables.ledger));
@@ -112,7 +130,9 @@ fn statements(context: &LowerContext<'_>, mode: Mode, op: Operation, script: &mu
             }
         }
         Operation::Relabel { phase } => script.line(&relabel(context, phase_by_id(context, phase))),
-        Operation::FixFields { phase } => script.line(&fix_fields(context, phase_by_id(context, phase))),
+        Operation::FixFields { phase } => {
+            script.line(&fix_fields(context, phase_by_id(context, phase)))
+        }
         Operation::Insert => script.line(&insert(context, mode)),
         Operation::PostCheck => {
             for assert in checks::post_write(context) {
@@ -165,7 +185,10 @@ fn create_phases(context: &LowerContext<'_>) -> String {
             )
         })
         .collect();
-    format!("CREATE TEMP TABLE {PHASES} AS\nSELECT * FROM UNNEST([\n{}\n]);", rows.join(",\n"))
+    format!(
+        "CREATE TEMP TABLE {PHASES} AS\nSELECT * FROM UNNEST([\n{}\n]);",
+        rows.join(",\n")
+    )
 }
 
 /// Fused mode's one scan: every taken row, moved to its target date and
@@ -206,15 +229,29 @@ fn fix_taken_fields(context: &LowerContext<'_>) -> String {
         "bannerc_banner_id",
         &context.campaign.transform,
     );
-    format!("UPDATE {TAKEN} SET\n{}\nWHERE TRUE;", assignments(&fixes))
+    field_updates(TAKEN, &fixes, "TRUE")
 }
 
-fn assignments(pairs: &[(String, String)]) -> String {
-    pairs.iter().map(|(column, value)| format!("  {column} = {value}")).collect::<Vec<_>>().join(",\n")
+/// One `UPDATE` per nested field, in the order given. BigQuery accepts
+/// several fields of one struct in a single `SET`, but engines that rewrite
+/// each nested assignment as a whole-struct assignment refuse that; one
+/// statement per field means the same everywhere because every value reads
+/// only columns that the earlier statements leave unchanged (`field_fixes`
+/// puts `start_time` last).
+fn field_updates(table: &str, fixes: &[(String, String)], condition: &str) -> String {
+    fixes
+        .iter()
+        .map(|(column, value)| {
+            format!("UPDATE {table} SET\n  {column} = {value}\nWHERE {condition};")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn relabel(context: &LowerContext<'_>, phase: Option<&Phase>) -> String {
-    let Some(phase) = phase else { return String::new() };
+    let Some(phase) = phase else {
+        return String::new();
+    };
     let campaign = context.campaign;
     let target = quote::date(phase.target.node);
     format!(
@@ -227,7 +264,9 @@ fn relabel(context: &LowerContext<'_>, phase: Option<&Phase>) -> String {
 }
 
 fn fix_fields(context: &LowerContext<'_>, phase: Option<&Phase>) -> String {
-    let Some(phase) = phase else { return String::new() };
+    let Some(phase) = phase else {
+        return String::new();
+    };
     let campaign = context.campaign;
     let fixes = exprs::field_fixes(
         "`jsonPayload`.`start_time`",
@@ -235,12 +274,8 @@ fn fix_fields(context: &LowerContext<'_>, phase: Option<&Phase>) -> String {
         &quote::string(phase.banner.as_str()),
         &campaign.transform,
     );
-    format!(
-        "UPDATE {} SET\n{}\nWHERE `logName` = {};",
-        quote::table(&campaign.source.node),
-        assignments(&fixes),
-        quote::string(phase.log_name.as_str())
-    )
+    let condition = format!("`logName` = {}", quote::string(phase.log_name.as_str()));
+    field_updates(&quote::table(&campaign.source.node), &fixes, &condition)
 }
 
 fn insert(context: &LowerContext<'_>, mode: Mode) -> String {
@@ -259,7 +294,10 @@ fn insert(context: &LowerContext<'_>, mode: Mode) -> String {
 
 fn ledger_row(context: &LowerContext<'_>, mode: Mode) -> String {
     let campaign = context.campaign;
-    let names: Vec<String> = ledger::COLUMNS.iter().map(|(name, _)| quote::ident(name)).collect();
+    let names: Vec<String> = ledger::COLUMNS
+        .iter()
+        .map(|(name, _)| quote::ident(name))
+        .collect();
     let backup = match mode {
         Mode::Fused => "CAST(NULL AS STRING)".to_string(),
         Mode::InPlace => quote::string(&context.tables.snapshot.to_string()),

@@ -23,7 +23,12 @@ pub fn ident(name: &str) -> String {
 
 /// A table as `` `project`.`dataset`.`table` ``.
 pub fn table(table: &TableRef) -> String {
-    format!("{}.{}.{}", ident(table.project()), ident(table.dataset()), ident(table.table()))
+    format!(
+        "{}.{}.{}",
+        ident(table.project()),
+        ident(table.dataset()),
+        ident(table.table())
+    )
 }
 
 /// A string literal with the same value as `text`.
