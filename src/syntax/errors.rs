@@ -6,6 +6,10 @@ use chumsky::error::{RichPattern, RichReason};
 use super::codes;
 use super::lexer::to_span;
 use super::parser::{ITEM_LABEL, ParseError, context};
+use super::token::Kw;
+
+/// The keyword a file starts with.
+const KEYWORD_CAMPAIGN: &str = Kw::Campaign.text();
 use crate::diag::Diagnostic;
 use crate::ir::Span;
 
@@ -70,16 +74,17 @@ impl Expected {
         }
     }
 
-    /// The hint for an error where a campaign item was expected.
+    /// The hint for an error where a campaign item, or the campaign
+    /// itself, was expected.
     fn item_hint(&self) -> Option<String> {
-        self.labels
-            .iter()
-            .any(|label| label == ITEM_LABEL)
-            .then(|| {
-                "a campaign item starts with `banner`, `source`, `target`, `zone`, `phase`, \
-             `schedule`, `from`, `end_time`, `start_time` or `check`"
-                    .to_string()
-            })
+        if self.labels.iter().any(|label| label == ITEM_LABEL) {
+            let hint = "a campaign item starts with `banner`, `source`, `target`, `zone`, \
+                        `phase`, `schedule`, `from`, `end_time`, `start_time` or `check`";
+            return Some(hint.to_string());
+        }
+        let campaign = format!("`{KEYWORD_CAMPAIGN}`");
+        let hint = "a `.bnr` file holds one campaign: `campaign NAME { … }`";
+        self.tokens.contains(&campaign).then(|| hint.to_string())
     }
 
     /// Add the tokens that the message left out (because labels were named)
@@ -137,7 +142,6 @@ fn hint_for(error: &ParseError<'_, '_>) -> Option<String> {
 /// How an item is written, by its context label.
 fn context_hint(label: &str) -> Option<String> {
     let hint = match label {
-        context::CAMPAIGN => "a file holds one campaign: `campaign NAME { … }`",
         context::PHASE => {
             "a phase reads `phase N: 2025-04-01..2025-04-21 -> 2025-04-25`, optionally with \
              `+ log \"NAME\"` and `except log \"NAME\"` before `->`, and `as \"SUFFIX\"` and \

@@ -48,6 +48,9 @@ pub(crate) struct Lexed<'src> {
     pub(crate) tokens: Vec<(Token<'src>, SimpleSpan)>,
     pub(crate) layout: Layout,
     pub(crate) diagnostics: Vec<Diagnostic>,
+    /// Starts of the tokens right after an unterminated string or table
+    /// name. A syntax error there is only the echo of the missing quote.
+    pub(crate) after_open: Vec<usize>,
 }
 
 /// Split `source` into tokens with byte spans. Comments are dropped; lexical
@@ -220,6 +223,7 @@ fn sort_out<'src>(source: &'src str, lexemes: Vec<(Lexeme<'src>, SimpleSpan)>) -
         tokens: sorter.tokens,
         layout: sorter.layout,
         diagnostics: sorter.diagnostics,
+        after_open: sorter.after_open,
     }
 }
 
@@ -232,6 +236,9 @@ struct Sorter<'src> {
     diagnostics: Vec<Diagnostic>,
     /// The run of stray characters not yet reported.
     stray: Option<SimpleSpan>,
+    after_open: Vec<usize>,
+    /// Whether the last token was unterminated.
+    open: bool,
 }
 
 impl<'src> Sorter<'src> {
@@ -247,6 +254,7 @@ impl<'src> Sorter<'src> {
             Lexeme::Open(token) => {
                 self.diagnostics.push(unterminated(token, span));
                 self.push(token, span);
+                self.open = true;
             }
             Lexeme::OpenComment => self.diagnostics.push(open_comment(span)),
             Lexeme::Comment | Lexeme::Stray => {}
@@ -259,6 +267,9 @@ impl<'src> Sorter<'src> {
         let gap = self.source.get(gap_start..span.start).unwrap_or_default();
         if self.tokens.is_empty() || gap.contains('\n') {
             self.layout.line_first.push(span.start);
+        }
+        if std::mem::take(&mut self.open) {
+            self.after_open.push(span.start);
         }
         self.tokens.push((token, span));
     }

@@ -43,11 +43,9 @@ pub fn parse(source: &str) -> (Option<ir::CampaignSpec>, Vec<Diagnostic>) {
     }
 
     let (ast, errors) = parser::parse_tokens(&lexed.tokens, &lexed.layout, source.len());
-    diagnostics.extend(
-        errors
-            .iter()
-            .map(|error| errors::from_parse_error(error, source)),
-    );
+    let echoes = |error: &&parser::ParseError| lexed.after_open.contains(&error.span().start);
+    let errors = errors.iter().filter(|error| !echoes(error));
+    diagnostics.extend(errors.map(|error| errors::from_parse_error(error, source)));
     let syntax_ok = diagnostics.is_empty();
     let spec = ast.and_then(|ast| {
         let (spec, problems) = build::build(&ast, source, syntax_ok);

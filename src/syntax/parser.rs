@@ -33,7 +33,6 @@ impl<'t, 'src: 't, O, T> P<'t, 'src, O> for T where
 
 /// Context labels: an error inside one of these gets that item's hint.
 pub(crate) mod context {
-    pub(crate) const CAMPAIGN: &str = "campaign";
     pub(crate) const PHASE: &str = "phase";
     pub(crate) const SCHEDULE: &str = "schedule";
     pub(crate) const SPLIT: &str = "from";
@@ -90,8 +89,6 @@ fn header<'t, 'src: 't>() -> impl P<'t, 'src, Option<Text<'src>>> {
         .ignore_then(name)
         .then_ignore(brace)
         .map(Some)
-        .labelled(context::CAMPAIGN)
-        .as_context()
         .recover_with(via_parser(skip_to_brace.to(None)))
 }
 

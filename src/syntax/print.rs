@@ -237,7 +237,12 @@ fn grouped(value: u64) -> String {
 /// decimal point of its shortest exact text two places, so it reads back
 /// to the same fraction.
 fn percent(fraction: f64) -> String {
-    let text = fraction.to_string();
+    // `-0` reads back as `0`, which is equal.
+    let text = if fraction == 0.0 {
+        "0".to_string()
+    } else {
+        fraction.to_string()
+    };
     let (sign, digits) = match text.strip_prefix('-') {
         Some(rest) => ("-", rest),
         None => ("", text.as_str()),
