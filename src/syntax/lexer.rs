@@ -148,14 +148,22 @@ fn number_like<'src>() -> impl Parser<'src, &'src str, Lexeme<'src>, LexExtra> +
     choice((date, decimal, seconds, int)).map(Lexeme::Token)
 }
 
-/// A string (`"…"`) or table name (`` `…` ``) on one line. A backslash
-/// escapes the next character; the escape itself is checked later. A missing closing quote gives [`Lexeme::Open`].
+/// A string (`"…"`) or table name (`` `…` ``) on one line. In a string a
+/// backslash escapes the next character (the escape itself is checked
+/// later); a table name has no escapes. A missing closing quote gives
+/// [`Lexeme::Open`].
 fn quoted<'src>(
     quote: char,
     make: fn(&'src str) -> Token<'src>,
 ) -> impl Parser<'src, &'src str, Lexeme<'src>, LexExtra> + Clone {
-    let escape = just('\\').then(none_of("\r\n")).ignored();
-    let plain = any().filter(move |c: &char| *c != quote && !matches!(c, '\\' | '\r' | '\n'));
+    let escapes = quote == '"';
+    let escape = just('\\')
+        .filter(move |_| escapes)
+        .then(none_of("\r\n"))
+        .ignored();
+    let plain = any().filter(move |c: &char| {
+        *c != quote && *c != '\r' && *c != '\n' && !(escapes && *c == '\\')
+    });
     let body = escape.or(plain.ignored());
     just(quote)
         .then(body.repeated())
