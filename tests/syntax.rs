@@ -790,6 +790,17 @@ fn deep_nesting_and_long_lines_do_not_overflow() {
     assert_eq!(parse_err(&comments)[0].code, codes::UNTERMINATED_COMMENT);
 }
 
+#[test]
+fn a_flood_of_errors_is_cut_short() {
+    let source = format!("campaign C {{\n{}}}\n", "    @ phase\n".repeat(5_000));
+    let diagnostics = parse_err(&source);
+    assert_eq!(diagnostics.len(), 101);
+    let last = diagnostics.last().unwrap();
+    assert_eq!(last.code, codes::TOO_MANY_ERRORS);
+    // 5 000 stray characters and 5 000 broken phases, 100 of them shown.
+    assert_eq!(last.message, "9900 more errors not shown");
+}
+
 proptest! {
     #[test]
     fn arbitrary_text_never_panics(source in any::<String>()) {

@@ -154,6 +154,7 @@ impl Builder<'_> {
         self.ok(result.map_err(|error| Diagnostic::from_name_error(code, error, at)))
     }
 
+    /// The campaign's name, validated.
     fn campaign_name(&mut self, name: &Text<'_>) -> Option<Spanned<CampaignName>> {
         self.name(
             codes::BAD_CAMPAIGN_NAME,
@@ -162,6 +163,7 @@ impl Builder<'_> {
         )
     }
 
+    /// A banner id, bare or quoted, validated.
     fn banner(&mut self, atom: &Spanned<Atom<'_>>) -> Option<Spanned<BannerId>> {
         let text = match atom.node {
             Atom::Bare(text) => text.to_string(),
@@ -170,33 +172,40 @@ impl Builder<'_> {
         self.name(codes::BAD_BANNER, BannerId::new(&text), atom.span)
     }
 
+    /// A table name (the text inside the backticks), validated.
     fn table(&mut self, text: &Text<'_>) -> Option<Spanned<TableRef>> {
         self.name(codes::BAD_TABLE, TableRef::parse(text.node), text.span)
     }
 
+    /// The zone name at `at` (it spans several tokens), looked up.
     fn zone(&mut self, at: Span) -> Option<Spanned<Zone>> {
         let text = self.source.get(at.start..at.end).unwrap_or_default();
         self.name(codes::UNKNOWN_ZONE, Zone::parse(text), at)
     }
 
+    /// A string literal with its escapes resolved.
     fn string(&mut self, text: &Text<'_>) -> Option<Spanned<String>> {
         self.ok(literal::unescape(text))
             .map(|node| Spanned::new(node, text.span))
     }
 
+    /// A log name: a string that Cloud Logging accepts.
     fn log_name(&mut self, text: &Text<'_>) -> Option<Spanned<LogName>> {
         let name = self.string(text)?;
         self.name(codes::BAD_LOG_NAME, LogName::new(&name.node), text.span)
     }
 
+    /// A real calendar date.
     fn date(&mut self, text: &Text<'_>) -> Option<NaiveDate> {
         self.ok(literal::date(text))
     }
 
+    /// A real calendar date, with its span.
     fn spanned_date(&mut self, text: &Text<'_>) -> Option<Spanned<NaiveDate>> {
         self.date(text).map(|date| Spanned::new(date, text.span))
     }
 
+    /// A whole number that fits a `T`.
     fn count<T: literal::Whole>(&mut self, text: &Text<'_>, what: &str) -> Option<T> {
         self.ok(literal::number(text, what))
     }
@@ -212,6 +221,7 @@ impl Builder<'_> {
         self.name(codes::REVERSED_RANGE, result, range.span)
     }
 
+    /// An explicit phase; every part is checked before any failure ends it.
     fn phase(&mut self, phase: &PhaseAst<'_>, span: Span) -> Option<PhaseSpec> {
         let id = self.count::<u32>(&phase.id, "a phase number");
         let takes: Vec<_> = phase.takes.iter().map(|range| self.range(range)).collect();
@@ -237,6 +247,7 @@ impl Builder<'_> {
         })
     }
 
+    /// A schedule, its ranges checked; counts are left to the expansion.
     fn schedule(&mut self, schedule: &ScheduleAst<'_>) -> Option<Schedule> {
         match schedule {
             ScheduleAst::Daily { range, per_day } => {
@@ -271,6 +282,7 @@ impl Builder<'_> {
         }
     }
 
+    /// `rotate B1, B2, … every N days over A..B`.
     fn rotate(
         &mut self,
         banners: &[Spanned<Atom<'_>>],
@@ -287,6 +299,7 @@ impl Builder<'_> {
         })
     }
 
+    /// `from A..B split …`.
     fn split(&mut self, split: &SplitAst<'_>) -> Option<ir::Split> {
         let window = self.range(&split.window);
         let kind = match &split.volume {
@@ -299,6 +312,7 @@ impl Builder<'_> {
         })
     }
 
+    /// `end_time = start_time ± Ns`, given once.
     fn end_time(&mut self, negative: bool, seconds: &Text<'_>, span: Span, draft: &mut Draft) {
         let offset = self.ok(literal::seconds(seconds, negative));
         if let (true, Some(offset)) = (self.first_time("`end_time`", span), offset) {
@@ -306,6 +320,7 @@ impl Builder<'_> {
         }
     }
 
+    /// `start_time format "…"`, given once and valid.
     fn start_time_format(&mut self, text: &Text<'_>, span: Span, draft: &mut Draft) {
         let format = self.string(text).and_then(|format| {
             self.name(
@@ -319,6 +334,7 @@ impl Builder<'_> {
         }
     }
 
+    /// The `check` block, given once.
     fn check(&mut self, entries: &[CheckEntry<'_>], span: Span, draft: &mut Draft) {
         if !self.first_time("`check`", span) {
             return;

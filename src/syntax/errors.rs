@@ -21,7 +21,7 @@ pub(crate) fn from_parse_error(error: &ParseError<'_, '_>, source: &str) -> Diag
     let at = to_span(*error.span());
     let found = describe_found(error.found().is_some(), at, source);
     let expected = match error.reason() {
-        RichReason::ExpectedFound { expected, .. } => Expected::sort(expected),
+        RichReason::ExpectedFound { expected, .. } => Expected::classify(expected),
         RichReason::Custom(message) => {
             return Diagnostic::error(codes::UNEXPECTED, message.clone(), at);
         }
@@ -44,8 +44,8 @@ struct Expected {
 }
 
 impl Expected {
-    /// Sort chumsky's expected patterns, dropping duplicates.
-    fn sort(patterns: &[RichPattern<'_, super::token::Token<'_>>]) -> Self {
+    /// Classify chumsky's expected patterns, dropping duplicates.
+    fn classify(patterns: &[RichPattern<'_, super::token::Token<'_>>]) -> Self {
         let mut expected = Expected {
             labels: Vec::new(),
             tokens: Vec::new(),

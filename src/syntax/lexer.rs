@@ -51,7 +51,12 @@ pub(crate) struct Lexed<'src> {
     /// Starts of the tokens right after an unterminated string or table
     /// name. A syntax error there is only the echo of the missing quote.
     pub(crate) after_open: Vec<usize>,
+    /// Faults found after the first [`MAX_FAULTS`], counted but not kept.
+    pub(crate) hidden_faults: usize,
 }
+
+/// Most lexical faults kept: binary input would otherwise give one per line.
+pub(crate) const MAX_FAULTS: usize = 100;
 
 /// Split `source` into tokens with byte spans. Comments are dropped; lexical
 /// faults come back as diagnostics (codes E0102 to E0105).
@@ -232,6 +237,7 @@ fn sort_out<'src>(source: &'src str, lexemes: Vec<(Lexeme<'src>, SimpleSpan)>) -
         layout: sorter.layout,
         diagnostics: sorter.diagnostics,
         after_open: sorter.after_open,
+        hidden_faults: sorter.hidden_faults,
     }
 }
 
@@ -245,6 +251,7 @@ struct Sorter<'src> {
     /// The run of stray characters not yet reported.
     stray: Option<SimpleSpan>,
     after_open: Vec<usize>,
+    hidden_faults: usize,
     /// Whether the last token was unterminated.
     open: bool,
 }
@@ -260,12 +267,21 @@ impl<'src> Sorter<'src> {
         match lexeme {
             Lexeme::Token(token) => self.push(token, span),
             Lexeme::Open(token) => {
-                self.diagnostics.push(unterminated(token, span));
+                self.report(unterminated(token, span));
                 self.push(token, span);
                 self.open = true;
             }
-            Lexeme::OpenComment => self.diagnostics.push(open_comment(span)),
+            Lexeme::OpenComment => self.report(open_comment(span)),
             Lexeme::Comment | Lexeme::Stray => {}
+        }
+    }
+
+    /// Keep a fault's diagnostic, or only count it once there are many.
+    fn report(&mut self, diagnostic: Diagnostic) {
+        if self.diagnostics.len() < MAX_FAULTS {
+            self.diagnostics.push(diagnostic);
+        } else {
+            self.hidden_faults += 1;
         }
     }
 
@@ -297,7 +313,7 @@ impl<'src> Sorter<'src> {
     fn flush_stray(&mut self) {
         if let Some(run) = self.stray.take() {
             let text = self.source.get(run.start..run.end).unwrap_or_default();
-            self.diagnostics.push(stray(text, run));
+            self.report(stray(text, run));
         }
     }
 }

@@ -35,25 +35,26 @@ pub fn parse(source: &str) -> (Option<ir::CampaignSpec>, Vec<Diagnostic>) {
         faults = diagnostics.len(),
         "lexed .bnr source"
     );
+    let mut spec = None;
     if lexed.tokens.is_empty() {
         if diagnostics.is_empty() {
             diagnostics.push(empty_file());
         }
-        return (None, diagnostics);
+    } else {
+        let (ast, errors) = parser::parse_tokens(&lexed.tokens, &lexed.layout, source.len());
+        // An error right after an unterminated string only echoes it.
+        let echo = |at: usize| lexed.after_open.binary_search(&at).is_ok();
+        let errors = errors.iter().filter(|error| !echo(error.span().start));
+        diagnostics.extend(errors.map(|error| errors::from_parse_error(error, source)));
+        let syntax_ok = diagnostics.is_empty();
+        if let Some(ast) = ast {
+            let (built, problems) = build::build(&ast, source, syntax_ok);
+            diagnostics.extend(problems);
+            spec = built;
+        }
     }
 
-    let (ast, errors) = parser::parse_tokens(&lexed.tokens, &lexed.layout, source.len());
-    let echoes = |error: &&parser::ParseError| lexed.after_open.contains(&error.span().start);
-    let errors = errors.iter().filter(|error| !echoes(error));
-    diagnostics.extend(errors.map(|error| errors::from_parse_error(error, source)));
-    let syntax_ok = diagnostics.is_empty();
-    let spec = ast.and_then(|ast| {
-        let (spec, problems) = build::build(&ast, source, syntax_ok);
-        diagnostics.extend(problems);
-        spec
-    });
-
-    let diagnostics = sorted_and_capped(diagnostics);
+    let diagnostics = sorted_and_capped(diagnostics, lexed.hidden_faults);
     let spec = spec.filter(|_| !diag::has_errors(&diagnostics));
     tracing::debug!(
         ok = spec.is_some(),
@@ -75,20 +76,18 @@ fn empty_file() -> Diagnostic {
 }
 
 /// Sort by position (stable, so one place keeps its order) and keep the
-/// first [`MAX_DIAGNOSTICS`], noting how many more there were.
-fn sorted_and_capped(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+/// first [`MAX_DIAGNOSTICS`], noting how many more there were (with the
+/// `hidden` ones the lexer only counted).
+fn sorted_and_capped(mut diagnostics: Vec<Diagnostic>, hidden: usize) -> Vec<Diagnostic> {
     diagnostics.sort_by_key(|diagnostic| diagnostic.span().start);
-    if diagnostics.len() > MAX_DIAGNOSTICS {
-        let hidden = diagnostics.len() - MAX_DIAGNOSTICS;
-        diagnostics.truncate(MAX_DIAGNOSTICS);
+    let hidden = hidden + diagnostics.len().saturating_sub(MAX_DIAGNOSTICS);
+    diagnostics.truncate(MAX_DIAGNOSTICS);
+    if hidden > 0 {
         let at = diagnostics.last().map(Diagnostic::span).unwrap_or_default();
+        let note = format!("{hidden} more errors not shown");
         diagnostics.push(
-            Diagnostic::error(
-                codes::TOO_MANY_ERRORS,
-                format!("{hidden} more errors not shown"),
-                at,
-            )
-            .with_hint("fix the errors above first; is this a `.bnr` file?"),
+            Diagnostic::error(codes::TOO_MANY_ERRORS, note, at)
+                .with_hint("fix the errors above first; is this a `.bnr` file?"),
         );
     }
     diagnostics
