@@ -334,7 +334,7 @@ impl Builder<'_> {
         }
     }
 
-    /// The `check` block, given once.
+    /// The `check` block; a second block is reported, not read.
     fn check(&mut self, entries: &[CheckEntry<'_>], span: Span, draft: &mut Draft) {
         if !self.first_time("`check`", span) {
             return;

@@ -27,7 +27,8 @@ pub(crate) fn from_parse_error(error: &ParseError<'_, '_>, source: &str) -> Diag
         }
     };
     let message = format!("expected {}, found {found}", join_or(&expected.primary()));
-    let hint = hint_for(error).or_else(|| expected.item_hint());
+    // Where an item may start, say what items there are; inside one, how it is written.
+    let hint = expected.item_hint().or_else(|| hint_for(error));
     let diagnostic = Diagnostic::error(codes::UNEXPECTED, message, at)
         .with_label_message(format!("unexpected {found}"));
     match expected.also_hint(hint) {

@@ -379,7 +379,7 @@ fn check_entry<'t, 'src: 't>() -> impl P<'t, 'src, CheckEntry<'src>> {
         .ignore_then(percent)
         .then_ignore(sym(Token::Percent).labelled("`%` after the number"))
         .map(CheckKind::Variance);
-    let at_most = sym(Token::Eq).or(sym(Token::Le)).labelled("`=`");
+    let at_most = sym(Token::Eq).or(sym(Token::Le)).labelled("`=` or `<=`");
     let unreadable = kw(Kw::Unreadable)
         .labelled("`unreadable` after `start_time`")
         .ignore_then(at_most)
