@@ -323,9 +323,9 @@ fn settings(raw: &RawConfig) -> RunSettings {
     let campaign = raw.campaign.as_ref();
     RunSettings {
         execution_mode: campaign.and_then(|c| c.execution_mode.clone()),
-        execution: raw.execution.clone(),
-        logging: raw.logging.clone(),
-        notification: raw.notification.clone(),
+        execution: raw.execution.as_ref().map(|free| free.0.clone()),
+        logging: raw.logging.as_ref().map(|free| free.0.clone()),
+        notification: raw.notification.as_ref().map(|free| free.0.clone()),
         description: campaign.and_then(|c| c.description.clone()),
     }
 }

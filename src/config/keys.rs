@@ -2,6 +2,8 @@
 //! reads. The known keys are taken from the serde structs themselves, so the
 //! list can never drift from what is deserialised.
 
+use std::collections::HashMap;
+
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 
@@ -22,6 +24,33 @@ pub(super) fn check_unknown_keys(tree: &SpanTree, diags: &mut Vec<Diagnostic>) {
             check_section(section, known, diags);
         }
     }
+}
+
+/// Report every key written twice in one mapping, anywhere in the document;
+/// returns whether there was one.
+pub(super) fn check_duplicate_keys(tree: &SpanTree, diags: &mut Vec<Diagnostic>) -> bool {
+    let before = diags.len();
+    for map in tree
+        .sections()
+        .filter(|section| section.shape() == Shape::Map)
+    {
+        let mut seen: HashMap<&str, Section> = HashMap::new();
+        for entry in map.children() {
+            let Some(key) = entry.key() else { continue };
+            let Some(first) = seen.get(key) else {
+                seen.insert(key, entry);
+                continue;
+            };
+            let message = format!("{}: the key `{key}` is written twice", entry.path());
+            let span = entry.key_span().unwrap_or(entry.span());
+            let first_span = first.key_span().unwrap_or(first.span());
+            let diagnostic = Diagnostic::error(codes::DUPLICATE_KEY, message, span)
+                .with_label(first_span, "first written here")
+                .with_hint("keep one of the two");
+            diags.push(diagnostic);
+        }
+    }
+    diags.len() > before
 }
 
 /// Which mappings are checked, by key path (`*` is every item of a list).
@@ -78,6 +107,7 @@ fn check_section(section: Section, known: &[&str], diags: &mut Vec<Diagnostic>) 
         let message = format!("{}: unknown {what} `{key}`", entry.path());
         let hint = match suggest(key, known) {
             Some(close) => format!("did you mean `{close}`?"),
+            None if key == "<<" => "merge keys are not supported here; write the keys out".into(),
             None => format!("the known keys here are: {}", known.join(", ")),
         };
         diags.push(Diagnostic::error(codes::UNKNOWN_KEY, message, span).with_hint(hint));

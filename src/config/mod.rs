@@ -69,6 +69,8 @@ mod codes {
     pub const BAD_FORMAT: &str = "E0308";
     /// A number outside the values it may take.
     pub const OUT_OF_RANGE: &str = "E0309";
+    /// A key written twice in one mapping.
+    pub const DUPLICATE_KEY: &str = "E0210";
 }
 
 /// Read a YAML configuration. The spec is returned only when there is no
@@ -84,6 +86,10 @@ pub fn parse(source: &str) -> (Option<CampaignSpec>, Vec<Diagnostic>) {
     }
     let mut ctx = Ctx::default();
     keys::check_unknown_keys(&tree, &mut ctx.diags);
+    if keys::check_duplicate_keys(&tree, &mut ctx.diags) {
+        // A key written twice has no one meaning; serde would refuse it too.
+        return (None, ctx.diags);
+    }
     let raw = match serde_norway::from_str::<RawConfig>(source) {
         Ok(raw) => raw,
         Err(error) => {
@@ -150,9 +156,29 @@ fn serde_error(error: &serde_norway::Error, tree: &SpanTree, source: &str) -> Di
     } else {
         format!("{path}: {detail}")
     };
-    let diagnostic = Diagnostic::error(codes::WRONG_TYPE, message, node.span());
-    if detail.contains("expected a sequence") {
+    let diagnostic = Diagnostic::error(codes::WRONG_TYPE, plain_words(&message), node.span());
+    if message.ends_with("expected a sequence") {
         return diagnostic.with_hint("write a list: `[a, b]`, or one `- item` per line");
     }
     diagnostic
+}
+
+/// serde's name of the expected type (at the end of its message), in the
+/// words of a YAML user.
+fn plain_words(message: &str) -> String {
+    let words = [
+        ("expected a sequence", "expected a list"),
+        ("expected u32", "expected a whole number"),
+        ("expected u64", "expected a whole number"),
+        ("expected i64", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected a map", "expected a mapping"),
+    ];
+    let found = words
+        .iter()
+        .find_map(|(serde, plain)| Some((message.strip_suffix(serde)?, plain)));
+    found.map_or_else(
+        || message.to_string(),
+        |(head, plain)| format!("{head}{plain}"),
+    )
 }

@@ -10,6 +10,7 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 
 /// The whole file.
 #[derive(Debug, Default, Deserialize)]
+#[serde(expecting = "a mapping of sections")]
 pub(super) struct RawConfig {
     pub campaign: Option<RawCampaign>,
     pub source: Option<RawTable>,
@@ -18,13 +19,14 @@ pub(super) struct RawConfig {
     pub date_mapping: Option<RawDateMapping>,
     pub transformation: Option<RawTransformation>,
     pub validation: Option<RawValidation>,
-    pub execution: Option<serde_json::Value>,
-    pub logging: Option<serde_json::Value>,
-    pub notification: Option<serde_json::Value>,
+    pub execution: Option<FreeForm>,
+    pub logging: Option<FreeForm>,
+    pub notification: Option<FreeForm>,
 }
 
 /// `campaign:`.
 #[derive(Debug, Default, Deserialize)]
+#[serde(expecting = "a mapping of campaign keys")]
 pub(super) struct RawCampaign {
     /// A string or a number; YAML scalars are read as their text.
     pub banner_id: Option<String>,
@@ -39,6 +41,7 @@ pub(super) struct RawCampaign {
 
 /// `source:` and `target:`.
 #[derive(Debug, Default, Deserialize)]
+#[serde(expecting = "a mapping with project_id, dataset and table")]
 pub(super) struct RawTable {
     pub database: Option<String>,
     pub project_id: Option<String>,
@@ -55,6 +58,7 @@ pub(super) struct RawTable {
 
 /// `frequency_requirement:`.
 #[derive(Debug, Default, Deserialize)]
+#[serde(expecting = "a mapping with a `type`")]
 pub(super) struct RawFrequency {
     #[serde(rename = "type")]
     pub kind: Option<String>,
@@ -72,6 +76,7 @@ pub(super) struct RawFrequency {
 
 /// `date_mapping:`.
 #[derive(Debug, Default, Deserialize)]
+#[serde(expecting = "a mapping with a strategy or phases")]
 pub(super) struct RawDateMapping {
     pub strategy: Option<String>,
     pub records_per_banner: Option<u64>,
@@ -83,6 +88,7 @@ pub(super) struct RawDateMapping {
 
 /// One entry of `date_mapping.phases`.
 #[derive(Debug, Default, Deserialize)]
+#[serde(expecting = "a mapping of phase keys")]
 pub(super) struct RawPhase {
     pub phase_id: Option<u32>,
     pub source_start: Option<String>,
@@ -96,6 +102,7 @@ pub(super) struct RawPhase {
 
 /// `transformation:`.
 #[derive(Debug, Default, Deserialize)]
+#[serde(expecting = "a mapping of transformation keys")]
 pub(super) struct RawTransformation {
     pub preserve_time_component: Option<bool>,
     pub end_time_offset_seconds: Option<i64>,
@@ -104,6 +111,7 @@ pub(super) struct RawTransformation {
 
 /// `transformation.json_field_updates:`.
 #[derive(Debug, Default, Deserialize)]
+#[serde(expecting = "a mapping of JSON field keys")]
 pub(super) struct RawFieldUpdates {
     pub start_time_format: Option<String>,
     pub end_time_source: Option<String>,
@@ -112,6 +120,7 @@ pub(super) struct RawFieldUpdates {
 
 /// `validation:`.
 #[derive(Debug, Default, Deserialize)]
+#[serde(expecting = "a mapping of validation keys")]
 pub(super) struct RawValidation {
     pub pre_execution: Option<Vec<String>>,
     pub post_execution: Option<Vec<String>>,
@@ -120,6 +129,7 @@ pub(super) struct RawValidation {
 
 /// `validation.thresholds:`.
 #[derive(Debug, Default, Deserialize)]
+#[serde(expecting = "a mapping of thresholds")]
 pub(super) struct RawThresholds {
     pub min_records_per_phase: Option<u64>,
     pub max_records_per_phase: Option<u64>,
@@ -167,5 +177,58 @@ impl<'de> Visitor<'de> for LogNamesVisitor {
             names.push(name);
         }
         Ok(LogNames(names))
+    }
+}
+
+/// A section bannerc keeps without reading (`execution`, `logging`,
+/// `notification`). Any YAML is accepted: tags are dropped, keys that are
+/// not text are written as JSON, and numbers JSON cannot hold become text.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct FreeForm(pub serde_json::Value);
+
+impl<'de> Deserialize<'de> for FreeForm {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde_norway::Value::deserialize(deserializer).map(|value| FreeForm(to_json(value)))
+    }
+}
+
+/// YAML as JSON. The depth is bounded by serde_norway's recursion limit.
+fn to_json(value: serde_norway::Value) -> serde_json::Value {
+    use serde_json::Value as Json;
+    use serde_norway::Value as Yaml;
+    match value {
+        Yaml::Null => Json::Null,
+        Yaml::Bool(flag) => Json::Bool(flag),
+        Yaml::Number(number) => number_to_json(&number),
+        Yaml::String(text) => Json::String(text),
+        Yaml::Sequence(items) => Json::Array(items.into_iter().map(to_json).collect()),
+        Yaml::Mapping(entries) => {
+            let entries = entries
+                .into_iter()
+                .map(|(key, value)| (key_text(key), to_json(value)));
+            Json::Object(entries.collect())
+        }
+        Yaml::Tagged(tagged) => to_json(tagged.value),
+    }
+}
+
+fn number_to_json(number: &serde_norway::Number) -> serde_json::Value {
+    if let Some(whole) = number.as_u64() {
+        return whole.into();
+    }
+    if let Some(whole) = number.as_i64() {
+        return whole.into();
+    }
+    let finite = number.as_f64().and_then(serde_json::Number::from_f64);
+    finite.map_or_else(
+        || serde_json::Value::String(number.to_string()),
+        serde_json::Value::Number,
+    )
+}
+
+fn key_text(key: serde_norway::Value) -> String {
+    match to_json(key) {
+        serde_json::Value::String(text) => text,
+        other => other.to_string(),
     }
 }

@@ -163,11 +163,13 @@ impl Builder<'_> {
         matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
     }
 
+    /// Record the pending key of the open mapping. A block mapping is marked
+    /// at the colon after its first key, so it is made to start at that key.
     fn set_key(&mut self, key: String, span: Span) {
         if let Some(Frame::Map { node, key: slot }) = self.stack.last_mut() {
             *slot = Some((key, span));
-            let node = *node;
-            self.extend(node, span.end);
+            let map = &mut self.tree.nodes[*node].span;
+            *map = Span::new(map.start.min(span.start), map.end.max(span.end));
         }
     }
 

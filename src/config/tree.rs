@@ -58,6 +58,11 @@ impl SpanTree {
         (!self.nodes.is_empty()).then_some(Section { tree: self, id: 0 })
     }
 
+    /// Every node, in document order.
+    pub fn sections(&self) -> impl Iterator<Item = Section<'_>> {
+        (0..self.nodes.len()).map(|id| Section { tree: self, id })
+    }
+
     /// The deepest node whose value starts at `offset`, else the deepest one
     /// that contains it: where a located error from another parser belongs.
     pub fn node_at(&self, offset: usize) -> Option<Section<'_>> {

@@ -23,12 +23,13 @@ pub(super) fn node_of<'t>(section: Section<'t>, key: &str) -> Section<'t> {
 }
 
 /// Where a diagnostic about a section as a whole points: its key, else the
-/// first line of its value.
+/// key of its first entry (a list item), else its value.
 pub(super) fn head(section: Section) -> Span {
-    section.key_span().unwrap_or_else(|| {
-        let span = section.span();
-        Span::new(span.start, span.start + 1.min(span.len()))
-    })
+    let first_key = || section.children().next().and_then(|entry| entry.key_span());
+    section
+        .key_span()
+        .or_else(first_key)
+        .unwrap_or(section.span())
 }
 
 impl Ctx {
