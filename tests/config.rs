@@ -4,7 +4,7 @@
 
 use bannerc::config::parse;
 use bannerc::diag::Diagnostic;
-use bannerc::ir::{CampaignSpec, PhaseSpec, RunSettings, Schedule, Span, SplitKind};
+use bannerc::ir::{CampaignSpec, PhaseSpec, RunSettings, Schedule, Span, SplitKind, Thresholds};
 use chrono::NaiveDate;
 use proptest::prelude::*;
 
@@ -235,6 +235,152 @@ fn the_worked_example_equals_the_language_example() {
     assert_eq!(spec.thresholds.max_variance, None);
     assert_eq!(spec.thresholds.max_unreadable_start_time, 0);
     assert_eq!(spec.settings, RunSettings::default());
+}
+
+/// Everything a spec says, without where it is written.
+#[derive(Debug, PartialEq)]
+struct Meaning {
+    name: String,
+    banner: Option<String>,
+    zone: String,
+    tables: (String, String),
+    phases: Vec<String>,
+    schedule: Option<String>,
+    split: Option<String>,
+    transform: (i64, String),
+    thresholds: Thresholds,
+    settings: RunSettings,
+}
+
+fn meaning(spec: &CampaignSpec) -> Meaning {
+    let phase = |p: &PhaseSpec| {
+        let banner = p.banner.as_ref().map(|b| b.node.to_string());
+        let ranges: Vec<String> = p.takes.iter().map(|r| r.node.to_string()).collect();
+        let (special, except) = (names(&p.special), names(&p.except));
+        let suffix = p.suffix.as_ref().map(|s| s.node.clone());
+        format!(
+            "{} {ranges:?} +{special:?} -{except:?} -> {} as {suffix:?} banner {banner:?}",
+            p.id.node, p.target.node
+        )
+    };
+    let schedule = spec.schedule.as_ref().map(|s| match &s.node {
+        Schedule::Dates(dates) => format!("dates {:?}", names(dates)),
+        Schedule::Rotate {
+            banners,
+            every,
+            range,
+        } => {
+            format!("rotate {:?} every {every} over {range}", names(banners))
+        }
+        other => format!("{other:?}"),
+    });
+    Meaning {
+        name: spec.name.to_string(),
+        banner: spec.banner.as_ref().map(|b| b.node.to_string()),
+        zone: spec.zone.name().to_string(),
+        tables: (spec.source.to_string(), spec.target.to_string()),
+        phases: spec.phases.iter().map(phase).collect(),
+        schedule,
+        split: spec
+            .split
+            .as_ref()
+            .map(|s| format!("{} {:?}", s.window.node, s.kind)),
+        transform: (
+            spec.transform.end_offset_secs,
+            spec.transform.start_time_format.as_str().into(),
+        ),
+        thresholds: spec.thresholds.clone(),
+        settings: spec.settings.clone(),
+    }
+}
+
+fn bnr(source: &str) -> CampaignSpec {
+    let (spec, diags) = bannerc::syntax::parse(source);
+    assert!(
+        diags.is_empty(),
+        "the .bnr example must compile: {diags:#?}"
+    );
+    spec.unwrap()
+}
+
+/// The worked example and LANGUAGE.md's first example, each read by its
+/// own front end, mean the same campaign.
+#[test]
+fn the_worked_example_means_what_the_bnr_example_means() {
+    let language = "\
+// Q4: three days of traffic for banner 5902, built from April's logs.
+campaign Q4_Banner_Campaign {
+    banner 5902
+    source `clirnet-dev.request_edit.H_5902_distinct_data`
+    target `clirnetapp.banner_data.banner_call_data`
+    zone   UTC
+
+    phase 1: 2025-04-01..2025-04-21 -> 2025-04-25
+    phase 2: 2025-04-22..2025-04-24 -> 2025-04-26
+    phase 3: 2025-04-25..2025-04-28 + log \"add-report-prod-server\" -> 2025-04-27
+
+    end_time = start_time + 5s
+
+    check {
+        records_per_phase 1_000..10_000_000
+    }
+}
+";
+    assert_eq!(meaning(&clean(WORKED)), meaning(&bnr(language)));
+}
+
+/// LANGUAGE.md's generated-phase examples, written in the design's YAML.
+#[test]
+fn generated_schedules_mean_what_the_bnr_examples_mean() {
+    let daily_yaml = "\
+campaign: {campaign_name: May_Daily, banner_id: 5903}
+source: {project_id: p, dataset: d, table: staging}
+target: {project_id: p, dataset: d, table: banner_call_data}
+frequency_requirement: {type: daily, start_date: 2025-05-01, end_date: 2025-05-07}
+date_mapping:
+  strategy: time_based
+  source_data_start: 2025-04-01
+  source_data_end: 2025-04-30
+  split_method: equal_periods
+";
+    let daily_bnr = "\
+campaign May_Daily {
+    banner 5903
+    source `p.d.staging`
+    target `p.d.banner_call_data`
+
+    schedule daily 2025-05-01..2025-05-07
+    from 2025-04-01..2025-04-30 split equal
+}
+";
+    assert_eq!(meaning(&clean(daily_yaml)), meaning(&bnr(daily_bnr)));
+
+    let rotation_yaml = "\
+campaign: {campaign_name: June_Rotation}
+source: {project_id: p, dataset: d, table: staging}
+target: {project_id: p, dataset: d, table: banner_call_data}
+frequency_requirement:
+  type: rotating
+  banner_sequence: [5901, 5902, 5903]
+  rotation_frequency_days: 3
+  start_date: 2025-06-01
+  end_date: 2025-06-30
+date_mapping:
+  strategy: volume_based
+  records_per_banner: 500000
+  source_data_start: 2025-05-01
+  source_data_end: 2025-05-31
+";
+    let rotation_bnr = "\
+campaign June_Rotation {
+    source `p.d.staging`
+    target `p.d.banner_call_data`
+
+    schedule rotate 5901, 5902, 5903 every 3 days over 2025-06-01..2025-06-30
+    from 2025-05-01..2025-05-31 split volume 500_000
+}
+";
+    assert_eq!(meaning(&clean(rotation_yaml)), meaning(&bnr(rotation_bnr)));
 }
 
 #[test]
