@@ -111,23 +111,13 @@ fn identity(raw: &RawCampaign, at: Section, ctx: &mut Ctx) -> Option<Identity> {
                 node_of(at, "campaign_name"),
             )
         });
-    let banner = raw.banner_id.as_ref().map(|banner| {
-        ctx.named(
-            codes::BAD_BANNER,
-            BannerId::new(banner),
-            node_of(at, "banner_id"),
-        )
-    });
+    let banner = ctx.optional_banner(&raw.banner_id, at);
     let default_zone_span = name.as_ref().map_or(head(at), |name| name.span);
     let zone = zone(raw, at, default_zone_span, ctx);
     if let Some(mode) = &raw.execution_mode {
         ctx.one_of(mode, EXECUTION_MODES, node_of(at, "execution_mode"));
     }
-    let banner = match banner {
-        Some(checked) => Some(checked?),
-        None => None,
-    };
-    Some((name?, banner, zone?))
+    Some((name?, banner?, zone?))
 }
 
 /// `campaign.zone` (or `timezone`), UTC when neither is given.

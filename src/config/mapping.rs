@@ -368,13 +368,6 @@ fn phases(raw: &[RawPhase], list: Section, ctx: &mut Ctx) -> Vec<PhaseSpec> {
 
 /// One phase; a missing `phase_id` is its position, counted from 1.
 fn phase(raw: &RawPhase, at: Section, index: usize, ctx: &mut Ctx) -> Option<PhaseSpec> {
-    let id = match raw.phase_id {
-        Some(id) => Spanned::new(id, node_of(at, "phase_id").span()),
-        None => Spanned::new(
-            PhaseId::try_from(index + 1).unwrap_or(PhaseId::MAX),
-            head(at),
-        ),
-    };
     let start = ctx.date_field(&raw.source_start, at, "source_start");
     let end = ctx.date_field(&raw.source_end, at, "source_end");
     let target = ctx.date_field(&raw.target_date, at, "target_date");
@@ -387,35 +380,33 @@ fn phase(raw: &RawPhase, at: Section, index: usize, ctx: &mut Ctx) -> Option<Pha
         .as_ref()
         .map_or(&[][..], |names| &names.0[..]);
     let special = log_names(special, node_of(at, "special_source"), ctx);
-    let except = log_names(
-        raw.exclude_lognames.as_deref().unwrap_or_default(),
-        node_of(at, "exclude_lognames"),
-        ctx,
-    );
-    let banner = raw.banner_id.as_ref().map(|id| {
-        ctx.named(
-            codes::BAD_BANNER,
-            BannerId::new(id),
-            node_of(at, "banner_id"),
-        )
-    });
+    let except = raw.exclude_lognames.as_deref().unwrap_or_default();
+    let except = log_names(except, node_of(at, "exclude_lognames"), ctx);
+    let banner = ctx.optional_banner(&raw.banner_id, at);
     let target = target?;
-    let suffix = suffix(
-        raw.logname_suffix.as_deref(),
-        target.node,
-        node_of(at, "logname_suffix"),
-        ctx,
-    );
+    let suffix_node = node_of(at, "logname_suffix");
+    let suffix = suffix(raw.logname_suffix.as_deref(), target.node, suffix_node, ctx);
     Some(PhaseSpec {
-        id,
+        id: phase_id(raw, at, index),
         takes: vec![takes?],
         special: special?,
         except: except?,
         target,
         suffix: suffix?,
-        banner: banner.map_or(Some(None), |banner| banner.map(Some))?,
+        banner: banner?,
         span: at.span(),
     })
+}
+
+/// `phase_id`, or the phase's position counted from 1.
+fn phase_id(raw: &RawPhase, at: Section, index: usize) -> Spanned<PhaseId> {
+    match raw.phase_id {
+        Some(id) => Spanned::new(id, node_of(at, "phase_id").span()),
+        None => Spanned::new(
+            PhaseId::try_from(index + 1).unwrap_or(PhaseId::MAX),
+            head(at),
+        ),
+    }
 }
 
 /// Log names written as one name or a list of them.

@@ -8,7 +8,7 @@ use super::codes;
 use super::keys::suggest;
 use super::tree::Section;
 use crate::diag::Diagnostic;
-use crate::ir::{DateRange, NameError, Span, Spanned};
+use crate::ir::{BannerId, DateRange, NameError, Span, Spanned};
 
 /// The diagnostics gathered while a configuration is built.
 #[derive(Debug, Default)]
@@ -139,6 +139,21 @@ impl Ctx {
                 None
             }
         }
+    }
+
+    /// The optional `banner_id` of `section`: `Some(None)` when absent, `None`
+    /// when it is given but not valid.
+    pub fn optional_banner(
+        &mut self,
+        banner: &Option<String>,
+        section: Section,
+    ) -> Option<Option<Spanned<BannerId>>> {
+        let Some(banner) = banner else {
+            return Some(None);
+        };
+        let node = node_of(section, "banner_id");
+        self.named(codes::BAD_BANNER, BannerId::new(banner), node)
+            .map(Some)
     }
 
     /// One of a fixed set of words; anything else lists the known ones.
