@@ -51,6 +51,8 @@ mod codes {
     pub const CONFLICTING_KEYS: &str = "E0208";
     /// `frequency_requirement` and explicit phases name different target dates.
     pub const FREQUENCY_MISMATCH: &str = "E0209";
+    /// A key written twice in one mapping.
+    pub const DUPLICATE_KEY: &str = "E0210";
     /// Not a date, or not a real one.
     pub const BAD_DATE: &str = "E0301";
     /// A date range that ends before it starts.
@@ -69,8 +71,6 @@ mod codes {
     pub const BAD_FORMAT: &str = "E0308";
     /// A number outside the values it may take.
     pub const OUT_OF_RANGE: &str = "E0309";
-    /// A key written twice in one mapping.
-    pub const DUPLICATE_KEY: &str = "E0210";
 }
 
 /// Read a YAML configuration. The spec is returned only when there is no
