@@ -7,6 +7,7 @@
 //! shape; `exec` runs it; `cli` is the command line.
 
 pub mod check;
+pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod exec;

@@ -106,38 +106,47 @@ pub fn all_specials(campaign: &Campaign) -> Vec<&str> {
     names
 }
 
+/// The temporary table of every special log name (`SPECIAL`), so that each
+/// phase's rule names it once instead of repeating the list.
+pub const SPECIALS: &str = "bannerc_specials";
+
+/// The days of `D_i` as instant ranges.
+fn days_rule(campaign: &Campaign, phase: &Phase, prefix: &str) -> String {
+    let timestamp = format!("{prefix}`timestamp`");
+    let days: Vec<String> = phase
+        .takes
+        .iter()
+        .map(|range| format!("({})", on_days(&timestamp, &range.node, &campaign.zone.node)))
+        .collect();
+    days.join(" OR ")
+}
+
+/// `logName ∉ X_i`, or `None` when `X_i` is empty.
+fn not_excluded(phase: &Phase, prefix: &str) -> Option<String> {
+    if phase.except.is_empty() {
+        return None;
+    }
+    let names = quote::string_list(phase.except.iter().map(|x| x.node.as_str()));
+    Some(format!("{prefix}`logName` NOT IN ({names})"))
+}
+
 /// Phase `i` takes the row by its date rule: a name outside `SPECIAL`,
 /// `OUT` and `X_i` (or no name), and a timestamp on one of `D_i`.
 pub fn date_rule(campaign: &Campaign, phase: &Phase, prefix: &str) -> Option<String> {
     if phase.takes.is_empty() {
         return None;
     }
-    let timestamp = format!("{prefix}`timestamp`");
     let log_name = format!("{prefix}`logName`");
-    let mut refused: Vec<&str> = all_specials(campaign);
-    refused.extend(phase.except.iter().map(|x| x.node.as_str()));
-    refused.sort_unstable();
-    refused.dedup();
-    let mut name_rule = format!("{log_name} NOT LIKE {OUTPUT_FORM_PATTERN}");
-    if !refused.is_empty() {
-        name_rule = format!(
-            "{log_name} NOT IN ({}) AND {name_rule}",
-            quote::string_list(refused)
-        );
+    let mut name_rules = Vec::new();
+    if !all_specials(campaign).is_empty() {
+        name_rules.push(format!("{log_name} NOT IN (SELECT name FROM {SPECIALS})"));
     }
-    let days: Vec<String> = phase
-        .takes
-        .iter()
-        .map(|range| {
-            format!(
-                "({})",
-                on_days(&timestamp, &range.node, &campaign.zone.node)
-            )
-        })
-        .collect();
+    name_rules.push(format!("{log_name} NOT LIKE {OUTPUT_FORM_PATTERN}"));
+    name_rules.extend(not_excluded(phase, prefix));
     Some(format!(
-        "({log_name} IS NULL OR ({name_rule})) AND ({})",
-        days.join(" OR ")
+        "({log_name} IS NULL OR ({})) AND ({})",
+        name_rules.join(" AND "),
+        days_rule(campaign, phase, prefix)
     ))
 }
 
@@ -150,15 +159,12 @@ pub fn special_rule(phase: &Phase, prefix: &str) -> Option<String> {
     Some(format!("{prefix}`logName` IN ({names})"))
 }
 
-/// The whole rule of phase `i`: special or date.
+/// The whole rule of phase `i`: special or date (for in-place `UPDATE`s).
 pub fn phase_rule(campaign: &Campaign, phase: &Phase, prefix: &str) -> String {
-    let rules: Vec<String> = [
-        special_rule(phase, prefix),
-        date_rule(campaign, phase, prefix),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let rules: Vec<String> = [special_rule(phase, prefix), date_rule(campaign, phase, prefix)]
+        .into_iter()
+        .flatten()
+        .collect();
     match rules.as_slice() {
         [] => "FALSE".into(),
         [one] => one.clone(),
@@ -166,12 +172,26 @@ pub fn phase_rule(campaign: &Campaign, phase: &Phase, prefix: &str) -> String {
     }
 }
 
-/// The number of the phase that takes the row, or NULL. The campaign is
-/// well formed, so at most one branch can match.
+/// The number of the phase that takes the row, or NULL. Special rules come
+/// first; then rows of `OUT` are taken by nobody; then the date rules, each
+/// needing only its own exclusions. The campaign is well formed, so the
+/// order of phases within each group does not matter, and the expression
+/// grows linearly with the campaign.
 pub fn phase_of_row(campaign: &Campaign, prefix: &str) -> String {
+    let log_name = format!("{prefix}`logName`");
     let mut case = String::from("CASE");
     for phase in &campaign.phases {
-        let rule = phase_rule(campaign, phase, prefix);
+        if let Some(rule) = special_rule(phase, prefix) {
+            case.push_str(&format!("\n        WHEN {rule} THEN {}", phase.id));
+        }
+    }
+    case.push_str(&format!("\n        WHEN {log_name} LIKE {OUTPUT_FORM_PATTERN} THEN NULL"));
+    for phase in campaign.phases.iter().filter(|p| !p.takes.is_empty()) {
+        let days = days_rule(campaign, phase, prefix);
+        let rule = match not_excluded(phase, prefix) {
+            Some(names) => format!("({log_name} IS NULL OR {names}) AND ({days})"),
+            None => days,
+        };
         case.push_str(&format!("\n        WHEN {rule} THEN {}", phase.id));
     }
     case.push_str("\n      END");

@@ -46,6 +46,9 @@ pub fn lower(context: &LowerContext<'_>, mode: Mode) -> String {
     script.indent += 1;
     script.line("BEGIN TRANSACTION;");
     script.line(&create_phases(context));
+    if let Some(specials) = create_specials(context) {
+        script.line(&specials);
+    }
     for op in context
         .graph
         .order
@@ -189,6 +192,19 @@ fn create_phases(context: &LowerContext<'_>) -> String {
         "CREATE TEMP TABLE {PHASES} AS\nSELECT * FROM UNNEST([\n{}\n]);",
         rows.join(",\n")
     )
+}
+
+/// The temporary table of special log names, when there are any.
+fn create_specials(context: &LowerContext<'_>) -> Option<String> {
+    let names = exprs::all_specials(context.campaign);
+    if names.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "CREATE TEMP TABLE {} AS\nSELECT name FROM UNNEST([{}]) AS name;",
+        exprs::SPECIALS,
+        quote::string_list(names)
+    ))
 }
 
 /// Fused mode's one scan: every taken row, moved to its target date and

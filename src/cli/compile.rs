@@ -1,0 +1,89 @@
+//! `bannerc compile`: one verified SQL script, written whole or not at all.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::pipeline::{self, CompileFailure, load, load_campaign, needs_counts_diagnostic, read_counts};
+use super::{CompileOptions, exit, render};
+use crate::diag::has_errors;
+use crate::lower::{Dialect, LowerOptions};
+
+/// Arguments of `bannerc compile`.
+#[derive(Debug, Args)]
+pub struct CompileArgs {
+    /// The campaign file (`.bnr`, `.yaml` or `.yml`).
+    pub file: PathBuf,
+    /// Write the SQL here instead of standard output (atomically: the file
+    /// appears complete or not at all).
+    #[arg(short, long, value_name = "plan.sql")]
+    pub output: Option<PathBuf>,
+    /// The SQL dialect to emit.
+    #[arg(long, value_enum, default_value_t = Dialect::Bigquery)]
+    pub dialect: Dialect,
+    /// The run id to record in the ledger (default: derived from the plan hash).
+    #[arg(long, value_name = "ID")]
+    pub run_id: Option<String>,
+    #[command(flatten)]
+    pub options: CompileOptions,
+}
+
+/// Run `bannerc compile`; returns the exit code.
+pub fn run(args: &CompileArgs) -> u8 {
+    let loaded = match load(&args.file) {
+        Ok(loaded) => loaded,
+        Err(message) => return fail(&message, exit::INVALID),
+    };
+    let counts = match read_counts(args.options.stats.as_deref()) {
+        Ok(counts) => counts,
+        Err(message) => return fail(&message, exit::INVALID),
+    };
+    let file = args.file.display().to_string();
+    let checked = load_campaign(&loaded, counts.as_ref(), args.options.deny_warnings);
+    eprint!("{}", render::human(&file, &loaded.text, &checked.diagnostics, render::stderr_color()));
+    if has_errors(&checked.diagnostics) {
+        return exit::INVALID;
+    }
+    let Some(campaign) = checked.campaign else {
+        let missing = checked.spec.as_ref().map(needs_counts_diagnostic);
+        eprint!("{}", render::human(&file, &loaded.text, missing.as_slice(), render::stderr_color()));
+        return exit::INVALID;
+    };
+    let options = LowerOptions { mode: args.options.mode.into(), run_id: args.run_id.clone() };
+    let compiled = match pipeline::compile(&campaign, args.dialect, &options) {
+        Ok(compiled) => compiled,
+        Err(CompileFailure::Verify(error)) => return fail(&error.to_string(), exit::INTERNAL),
+        Err(error) => return fail(&error.to_string(), exit::INVALID),
+    };
+    match &args.output {
+        Some(path) => match write_atomically(path, &compiled.script.sql) {
+            Ok(()) => exit::OK,
+            Err(message) => fail(&message, exit::ENGINE),
+        },
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(compiled.script.sql.as_bytes()) {
+                Ok(()) => exit::OK,
+                Err(e) => fail(&format!("cannot write the SQL: {e}"), exit::ENGINE),
+            }
+        }
+    }
+}
+
+fn fail(message: &str, code: u8) -> u8 {
+    eprintln!("error: {message}");
+    code
+}
+
+/// Write through a temporary file in the same directory, then rename it.
+pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+    let directory = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(directory)
+        .map_err(|e| format!("cannot create a file in {}: {e}", directory.display()))?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.as_file().sync_all())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    file.persist(path).map_err(|e| format!("cannot write {}: {}", path.display(), e.error))?;
+    Ok(())
+}

@@ -1,0 +1,120 @@
+//! The command line: clap commands, diagnostics rendering, output formats.
+
+mod check;
+mod compile;
+pub mod explain;
+pub mod pipeline;
+pub mod render;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::ir::Mode;
+
+pub use pipeline::{Compiled, Loaded, load, load_campaign};
+
+/// Exit codes, documented in `bannerc --help`.
+pub mod exit {
+    /// Everything succeeded.
+    pub const OK: u8 = 0;
+    /// The campaign has errors (or warnings with `--deny-warnings`), or a
+    /// run was refused by a check; nothing was written.
+    pub const INVALID: u8 = 1;
+    /// The command line was wrong.
+    pub const USAGE: u8 = 2;
+    /// An internal error: generated SQL failed verification. Please report it.
+    pub const INTERNAL: u8 = 3;
+    /// The engine failed (I/O, connection, a failed statement); nothing was written.
+    pub const ENGINE: u8 = 4;
+}
+
+const AFTER_HELP: &str = "\
+Examples:
+  bannerc compile campaign.bnr -o plan.sql      BigQuery SQL for the campaign
+  bannerc check campaigns/*.bnr                 check every campaign (CI)
+  bannerc explain campaign.bnr                  the phase table and the run's steps
+
+Campaign files are `.bnr` (the campaign language) or `.yaml`/`.yml` (the
+original configuration format); both mean the same thing.
+
+Exit status: 0 success; 1 the campaign has errors or a check refused the run;
+2 bad command line; 3 internal error (generated SQL failed verification);
+4 the engine failed. Whatever the status, nothing is left half written.
+
+Set BANNERC_LOG=debug to see what each stage does.";
+
+/// bannerc compiles banner campaigns to checked, atomic BigQuery SQL.
+#[derive(Debug, Parser)]
+#[command(name = "bannerc", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Compile a campaign to one SQL script (written only if it verifies).
+    Compile(compile::CompileArgs),
+    /// Check campaigns for errors and warnings, without compiling them.
+    Check(check::CheckArgs),
+    /// Show a campaign's phases and the steps of its run.
+    Explain(explain::ExplainArgs),
+}
+
+/// Options shared by the commands that compile.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CompileOptions {
+    /// fused: one scan, staging untouched (default); in-place: the manual
+    /// process made safe (staging relabeled, backed up first).
+    #[arg(long, value_enum, default_value_t = ModeArg::Fused)]
+    pub mode: ModeArg,
+    /// Per-day source row counts (CSV `date,rows`) for `split volume`, so
+    /// SQL can be produced without the data.
+    #[arg(long, value_name = "counts.csv")]
+    pub stats: Option<PathBuf>,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+/// The lowering mode on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModeArg {
+    Fused,
+    InPlace,
+}
+
+impl From<ModeArg> for Mode {
+    fn from(mode: ModeArg) -> Mode {
+        match mode {
+            ModeArg::Fused => Mode::Fused,
+            ModeArg::InPlace => Mode::InPlace,
+        }
+    }
+}
+
+/// Run the command line; the binary's whole `main`.
+pub fn main() -> ExitCode {
+    init_tracing();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { exit::USAGE } else { exit::OK });
+        }
+    };
+    let code = match cli.command {
+        Command::Compile(args) => compile::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Explain(args) => explain::run(&args),
+    };
+    ExitCode::from(code)
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("BANNERC_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
