@@ -56,13 +56,16 @@ pub fn human(file: &str, text: &str, diagnostics: &[Diagnostic], color: bool) ->
             .with_code(diagnostic.code)
             .with_message(format!("{} ({file}:{line}:{col})", diagnostic.message));
         for (index, label) in diagnostic.labels.iter().enumerate() {
-            let mut rendered = Label::new((file, clamp(text, label.span))).with_order(index as i32);
-            if !label.message.is_empty() {
-                rendered = rendered.with_message(&label.message);
-            }
-            if index == 0 {
-                rendered = rendered.with_color(Color::Red).with_priority(1);
-            }
+            // ariadne draws no underline for a label without a note.
+            let note = if label.message.is_empty() { "here" } else { label.message.as_str() };
+            let rendered = Label::new((file, clamp(text, label.span)))
+                .with_order(index as i32)
+                .with_message(note);
+            let rendered = if index == 0 {
+                rendered.with_color(Color::Red).with_priority(1)
+            } else {
+                rendered
+            };
             report = report.with_label(rendered);
         }
         if let Some(hint) = &diagnostic.hint {

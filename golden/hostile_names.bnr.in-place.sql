@@ -1,0 +1,148 @@
+-- bannerc 0.1.0: campaign Hostile_Names, in-place mode, BigQuery
+-- plan 23414c6548a72fb2fbc856ba58c1b2c0316c5aa7fae175b37ae222e1ee3f01e1
+-- run plan-23414c6548a72fb2
+-- source p.d.staging (relabeled in place, backed up first)
+-- target p.d.banner_call_data
+-- ledger p.d.bannerc_runs
+DECLARE bannerc_started_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP();
+CREATE TABLE IF NOT EXISTS `p`.`d`.`bannerc_runs` (
+  `run_id` STRING,
+  `plan_hash` STRING,
+  `campaign` STRING,
+  `source_table` STRING,
+  `target_table` STRING,
+  `mode` STRING,
+  `status` STRING,
+  `phase_counts` STRING,
+  `claims` STRING,
+  `backup_table` STRING,
+  `started_at` TIMESTAMP,
+  `finished_at` TIMESTAMP,
+  `rolled_back_at` TIMESTAMP
+);
+-- snapshot staging
+CREATE SNAPSHOT TABLE `p`.`d`.`staging_bannerc_plan_23414c6548a72fb2` CLONE `p`.`d`.`staging`;
+BEGIN
+  BEGIN TRANSACTION;
+  CREATE TEMP TABLE bannerc_phases AS
+  SELECT * FROM UNNEST([
+    STRUCT(1 AS phase, DATE '2025-04-25' AS target_date, 'H_5902_distinct_2025-04-25' AS log_name, '5902' AS banner_id, CAST(NULL AS INT64) AS expected_rows),
+    STRUCT(2 AS phase, DATE '2025-04-26' AS target_date, 'H_5902_distinct_2025-04-26_x' AS log_name, '5902' AS banner_id, CAST(NULL AS INT64) AS expected_rows)
+  ]);
+  CREATE TEMP TABLE bannerc_specials AS
+  SELECT name FROM UNNEST([CODE_POINTS_TO_STRING([98, 97, 99, 107, 92, 115, 108, 97, 115, 104, 96, 116, 105, 99, 107, 34, 113, 117, 111, 116, 101]), 'o\'brien-srv; DROP TABLE x; --']) AS name;
+  -- pre-flight checks
+  CREATE TEMP TABLE bannerc_counts AS
+  SELECT
+    p.phase,
+    COUNT(s.bannerc_phase) AS taken_rows,
+    COUNTIF(s.bannerc_phase IS NOT NULL AND SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', s.start_time) IS NULL) AS unreadable_rows,
+    COUNTIF(s.bannerc_phase IS NOT NULL AND s.`timestamp` IS NULL) AS null_timestamp_rows
+  FROM bannerc_phases AS p
+  LEFT JOIN (
+    SELECT
+      CASE
+          WHEN `logName` IN ('o\'brien-srv; DROP TABLE x; --') THEN 1
+          WHEN `logName` IN (CODE_POINTS_TO_STRING([98, 97, 99, 107, 92, 115, 108, 97, 115, 104, 96, 116, 105, 99, 107, 34, 113, 117, 111, 116, 101])) THEN 2
+          WHEN `logName` LIKE r'H\__%\_distinct\__%' THEN NULL
+          WHEN (`timestamp` >= TIMESTAMP('2025-04-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-11', 'UTC')) THEN 1
+          WHEN (`logName` IS NULL OR `logName` NOT IN ('a\'); DELETE FROM t; --')) AND ((`timestamp` >= TIMESTAMP('2025-04-11', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-21', 'UTC'))) THEN 2
+        END AS bannerc_phase,
+      `timestamp`,
+      `jsonPayload`.`start_time` AS start_time
+    FROM `p`.`d`.`staging`
+    WHERE (`timestamp` >= TIMESTAMP('2025-04-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-21', 'UTC'))
+        OR `logName` IN (CODE_POINTS_TO_STRING([98, 97, 99, 107, 92, 115, 108, 97, 115, 104, 96, 116, 105, 99, 107, 34, 113, 117, 111, 116, 101]), 'o\'brien-srv; DROP TABLE x; --')
+  ) AS s ON s.bannerc_phase = p.phase
+  GROUP BY p.phase;
+  ASSERT NOT EXISTS (SELECT 1 FROM `p`.`d`.`banner_call_data` WHERE `logName` IN (SELECT log_name FROM bannerc_phases))
+    AS 'bannerc check failed: the target already holds rows with this campaign\'s log names; inserting again would duplicate them';
+  ASSERT NOT EXISTS (SELECT 1 FROM `p`.`d`.`staging` WHERE `logName` IN (SELECT log_name FROM bannerc_phases))
+    AS 'bannerc check failed: the staging table already holds rows with this campaign\'s log names; in-place mode would insert them again';
+  ASSERT NOT EXISTS (SELECT 1 FROM bannerc_counts WHERE taken_rows < 1)
+    AS 'bannerc check failed: a phase takes fewer than 1 rows (records_per_phase)';
+  ASSERT (SELECT SUM(unreadable_rows + null_timestamp_rows) FROM bannerc_counts) <= 0
+    AS 'bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp';
+  -- relabel phase 1
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-04-25', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5902_distinct_2025-04-25'
+  WHERE (`logName` IN ('o\'brien-srv; DROP TABLE x; --')) OR ((`logName` IS NULL OR (`logName` NOT IN (SELECT name FROM bannerc_specials) AND `logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-11', 'UTC'))));
+  -- fix fields of phase 1
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5902_distinct_2025-04-25';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5902_distinct_2025-04-25';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5902'
+  WHERE `logName` = 'H_5902_distinct_2025-04-25';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5902_distinct_2025-04-25';
+  -- relabel phase 2
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-04-26', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5902_distinct_2025-04-26_x'
+  WHERE (`logName` IN (CODE_POINTS_TO_STRING([98, 97, 99, 107, 92, 115, 108, 97, 115, 104, 96, 116, 105, 99, 107, 34, 113, 117, 111, 116, 101]))) OR ((`logName` IS NULL OR (`logName` NOT IN (SELECT name FROM bannerc_specials) AND `logName` NOT LIKE r'H\__%\_distinct\__%' AND `logName` NOT IN ('a\'); DELETE FROM t; --'))) AND ((`timestamp` >= TIMESTAMP('2025-04-11', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-21', 'UTC'))));
+  -- fix fields of phase 2
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5902_distinct_2025-04-26_x';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5902_distinct_2025-04-26_x';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5902'
+  WHERE `logName` = 'H_5902_distinct_2025-04-26_x';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5902_distinct_2025-04-26_x';
+  -- insert into target
+  INSERT INTO `p`.`d`.`banner_call_data`
+  SELECT * FROM `p`.`d`.`staging` WHERE `logName` IN (SELECT log_name FROM bannerc_phases);
+  -- post-write checks
+  ASSERT NOT EXISTS (
+      SELECT 1 FROM bannerc_counts AS c
+      JOIN bannerc_phases AS p ON p.phase = c.phase
+      LEFT JOIN (
+        SELECT `logName` AS log_name, COUNT(*) AS written_rows FROM `p`.`d`.`banner_call_data`
+        WHERE `logName` IN (SELECT log_name FROM bannerc_phases) GROUP BY `logName`
+      ) AS w ON w.log_name = p.log_name
+      WHERE COALESCE(w.written_rows, 0) != c.taken_rows
+    )
+    AS 'bannerc check failed: the target did not grow by exactly the taken rows of each phase';
+  ASSERT NOT EXISTS (
+      SELECT 1 FROM `p`.`d`.`banner_call_data` AS t
+      JOIN bannerc_phases AS p ON p.log_name = t.`logName`
+      WHERE t.`jsonPayload`.`banner_id` IS DISTINCT FROM p.banner_id
+        OR DATE(t.`timestamp`, 'UTC') IS DISTINCT FROM p.target_date
+        OR (t.`jsonPayload`.`start_time` IS NOT NULL AND (
+          DATE(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', t.`jsonPayload`.`start_time`)) IS DISTINCT FROM p.target_date
+          OR t.`jsonPayload`.`end_time` IS DISTINCT FROM FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', t.`jsonPayload`.`start_time`), INTERVAL 5 SECOND))
+          OR t.`jsonPayload`.`timestamp_get` IS DISTINCT FROM UNIX_SECONDS(TIMESTAMP(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', t.`jsonPayload`.`start_time`), 'UTC'))
+        ))
+    )
+    AS 'bannerc check failed: a written row does not carry its phase\'s log name, banner, target date and derived times';
+  -- write ledger row
+  INSERT INTO `p`.`d`.`bannerc_runs` (`run_id`, `plan_hash`, `campaign`, `source_table`, `target_table`, `mode`, `status`, `phase_counts`, `claims`, `backup_table`, `started_at`, `finished_at`, `rolled_back_at`)
+  SELECT
+    'plan-23414c6548a72fb2',
+    '23414c6548a72fb2fbc856ba58c1b2c0316c5aa7fae175b37ae222e1ee3f01e1',
+    'Hostile_Names',
+    'p.d.staging',
+    'p.d.banner_call_data',
+    'in-place',
+    'applied',
+    (SELECT TO_JSON_STRING(ARRAY_AGG(STRUCT(phase AS phase, taken_rows AS taken_rows) ORDER BY phase)) FROM bannerc_counts),
+    CODE_POINTS_TO_STRING([123, 34, 115, 111, 117, 114, 99, 101, 34, 58, 34, 112, 46, 100, 46, 115, 116, 97, 103, 105, 110, 103, 34, 44, 34, 122, 111, 110, 101, 34, 58, 34, 85, 84, 67, 34, 44, 34, 100, 97, 121, 115, 34, 58, 91, 91, 34, 50, 48, 50, 53, 45, 48, 52, 45, 48, 49, 34, 44, 34, 50, 48, 50, 53, 45, 48, 52, 45, 49, 48, 34, 93, 44, 91, 34, 50, 48, 50, 53, 45, 48, 52, 45, 49, 49, 34, 44, 34, 50, 48, 50, 53, 45, 48, 52, 45, 50, 48, 34, 93, 93, 44, 34, 115, 112, 101, 99, 105, 97, 108, 34, 58, 91, 34, 98, 97, 99, 107, 92, 92, 115, 108, 97, 115, 104, 96, 116, 105, 99, 107, 92, 34, 113, 117, 111, 116, 101, 34, 44, 34, 111, 39, 98, 114, 105, 101, 110, 45, 115, 114, 118, 59, 32, 68, 82, 79, 80, 32, 84, 65, 66, 76, 69, 32, 120, 59, 32, 45, 45, 34, 93, 125]),
+    'p.d.staging_bannerc_plan_23414c6548a72fb2',
+    bannerc_started_at,
+    CURRENT_TIMESTAMP(),
+    CAST(NULL AS TIMESTAMP);
+  COMMIT TRANSACTION;
+EXCEPTION WHEN ERROR THEN
+  ROLLBACK TRANSACTION;
+  RAISE USING MESSAGE = CONCAT('bannerc: the run was rolled back, nothing was written: ', @@error.message);
+END;

@@ -1,0 +1,703 @@
+-- bannerc 0.1.0: campaign June_Rotation, in-place mode, BigQuery
+-- plan 2bd09fd56e2eefae62254cc57ff57297ade2068ac64ca8efe9806ba75cb6f492
+-- run plan-2bd09fd56e2eefae
+-- source p.d.staging (relabeled in place, backed up first)
+-- target p.d.banner_call_data
+-- ledger p.d.bannerc_runs
+DECLARE bannerc_started_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP();
+CREATE TABLE IF NOT EXISTS `p`.`d`.`bannerc_runs` (
+  `run_id` STRING,
+  `plan_hash` STRING,
+  `campaign` STRING,
+  `source_table` STRING,
+  `target_table` STRING,
+  `mode` STRING,
+  `status` STRING,
+  `phase_counts` STRING,
+  `claims` STRING,
+  `backup_table` STRING,
+  `started_at` TIMESTAMP,
+  `finished_at` TIMESTAMP,
+  `rolled_back_at` TIMESTAMP
+);
+-- snapshot staging
+CREATE SNAPSHOT TABLE `p`.`d`.`staging_bannerc_plan_2bd09fd56e2eefae` CLONE `p`.`d`.`staging`;
+BEGIN
+  BEGIN TRANSACTION;
+  CREATE TEMP TABLE bannerc_phases AS
+  SELECT * FROM UNNEST([
+    STRUCT(1 AS phase, DATE '2025-06-01' AS target_date, 'H_5901_distinct_2025-06-01' AS log_name, '5901' AS banner_id, 500000 AS expected_rows),
+    STRUCT(2 AS phase, DATE '2025-06-02' AS target_date, 'H_5901_distinct_2025-06-02' AS log_name, '5901' AS banner_id, 500000 AS expected_rows),
+    STRUCT(3 AS phase, DATE '2025-06-03' AS target_date, 'H_5901_distinct_2025-06-03' AS log_name, '5901' AS banner_id, 500000 AS expected_rows),
+    STRUCT(4 AS phase, DATE '2025-06-04' AS target_date, 'H_5902_distinct_2025-06-04' AS log_name, '5902' AS banner_id, 500000 AS expected_rows),
+    STRUCT(5 AS phase, DATE '2025-06-05' AS target_date, 'H_5902_distinct_2025-06-05' AS log_name, '5902' AS banner_id, 500000 AS expected_rows),
+    STRUCT(6 AS phase, DATE '2025-06-06' AS target_date, 'H_5902_distinct_2025-06-06' AS log_name, '5902' AS banner_id, 500000 AS expected_rows),
+    STRUCT(7 AS phase, DATE '2025-06-07' AS target_date, 'H_5903_distinct_2025-06-07' AS log_name, '5903' AS banner_id, 500000 AS expected_rows),
+    STRUCT(8 AS phase, DATE '2025-06-08' AS target_date, 'H_5903_distinct_2025-06-08' AS log_name, '5903' AS banner_id, 500000 AS expected_rows),
+    STRUCT(9 AS phase, DATE '2025-06-09' AS target_date, 'H_5903_distinct_2025-06-09' AS log_name, '5903' AS banner_id, 500000 AS expected_rows),
+    STRUCT(10 AS phase, DATE '2025-06-10' AS target_date, 'H_5901_distinct_2025-06-10' AS log_name, '5901' AS banner_id, 500000 AS expected_rows),
+    STRUCT(11 AS phase, DATE '2025-06-11' AS target_date, 'H_5901_distinct_2025-06-11' AS log_name, '5901' AS banner_id, 500000 AS expected_rows),
+    STRUCT(12 AS phase, DATE '2025-06-12' AS target_date, 'H_5901_distinct_2025-06-12' AS log_name, '5901' AS banner_id, 500000 AS expected_rows),
+    STRUCT(13 AS phase, DATE '2025-06-13' AS target_date, 'H_5902_distinct_2025-06-13' AS log_name, '5902' AS banner_id, 500000 AS expected_rows),
+    STRUCT(14 AS phase, DATE '2025-06-14' AS target_date, 'H_5902_distinct_2025-06-14' AS log_name, '5902' AS banner_id, 500000 AS expected_rows),
+    STRUCT(15 AS phase, DATE '2025-06-15' AS target_date, 'H_5902_distinct_2025-06-15' AS log_name, '5902' AS banner_id, 500000 AS expected_rows),
+    STRUCT(16 AS phase, DATE '2025-06-16' AS target_date, 'H_5903_distinct_2025-06-16' AS log_name, '5903' AS banner_id, 500000 AS expected_rows),
+    STRUCT(17 AS phase, DATE '2025-06-17' AS target_date, 'H_5903_distinct_2025-06-17' AS log_name, '5903' AS banner_id, 500000 AS expected_rows),
+    STRUCT(18 AS phase, DATE '2025-06-18' AS target_date, 'H_5903_distinct_2025-06-18' AS log_name, '5903' AS banner_id, 500000 AS expected_rows),
+    STRUCT(19 AS phase, DATE '2025-06-19' AS target_date, 'H_5901_distinct_2025-06-19' AS log_name, '5901' AS banner_id, 500000 AS expected_rows),
+    STRUCT(20 AS phase, DATE '2025-06-20' AS target_date, 'H_5901_distinct_2025-06-20' AS log_name, '5901' AS banner_id, 500000 AS expected_rows),
+    STRUCT(21 AS phase, DATE '2025-06-21' AS target_date, 'H_5901_distinct_2025-06-21' AS log_name, '5901' AS banner_id, 500000 AS expected_rows),
+    STRUCT(22 AS phase, DATE '2025-06-22' AS target_date, 'H_5902_distinct_2025-06-22' AS log_name, '5902' AS banner_id, 500000 AS expected_rows),
+    STRUCT(23 AS phase, DATE '2025-06-23' AS target_date, 'H_5902_distinct_2025-06-23' AS log_name, '5902' AS banner_id, 500000 AS expected_rows),
+    STRUCT(24 AS phase, DATE '2025-06-24' AS target_date, 'H_5902_distinct_2025-06-24' AS log_name, '5902' AS banner_id, 500000 AS expected_rows),
+    STRUCT(25 AS phase, DATE '2025-06-25' AS target_date, 'H_5903_distinct_2025-06-25' AS log_name, '5903' AS banner_id, 500000 AS expected_rows),
+    STRUCT(26 AS phase, DATE '2025-06-26' AS target_date, 'H_5903_distinct_2025-06-26' AS log_name, '5903' AS banner_id, 500000 AS expected_rows),
+    STRUCT(27 AS phase, DATE '2025-06-27' AS target_date, 'H_5903_distinct_2025-06-27' AS log_name, '5903' AS banner_id, 500000 AS expected_rows),
+    STRUCT(28 AS phase, DATE '2025-06-28' AS target_date, 'H_5901_distinct_2025-06-28' AS log_name, '5901' AS banner_id, 500000 AS expected_rows),
+    STRUCT(29 AS phase, DATE '2025-06-29' AS target_date, 'H_5901_distinct_2025-06-29' AS log_name, '5901' AS banner_id, 500000 AS expected_rows),
+    STRUCT(30 AS phase, DATE '2025-06-30' AS target_date, 'H_5901_distinct_2025-06-30' AS log_name, '5901' AS banner_id, 500000 AS expected_rows)
+  ]);
+  -- pre-flight checks
+  CREATE TEMP TABLE bannerc_counts AS
+  SELECT
+    p.phase,
+    COUNT(s.bannerc_phase) AS taken_rows,
+    COUNTIF(s.bannerc_phase IS NOT NULL AND SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', s.start_time) IS NULL) AS unreadable_rows,
+    COUNTIF(s.bannerc_phase IS NOT NULL AND s.`timestamp` IS NULL) AS null_timestamp_rows
+  FROM bannerc_phases AS p
+  LEFT JOIN (
+    SELECT
+      CASE
+          WHEN `logName` LIKE r'H\__%\_distinct\__%' THEN NULL
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-02', 'UTC')) THEN 1
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-02', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-03', 'UTC')) THEN 2
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-03', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-04', 'UTC')) THEN 3
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-04', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-05', 'UTC')) THEN 4
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-05', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-06', 'UTC')) THEN 5
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-06', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-07', 'UTC')) THEN 6
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-07', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-08', 'UTC')) THEN 7
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-08', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-09', 'UTC')) THEN 8
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-09', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-10', 'UTC')) THEN 9
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-10', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-11', 'UTC')) THEN 10
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-11', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-12', 'UTC')) THEN 11
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-12', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-13', 'UTC')) THEN 12
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-13', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-14', 'UTC')) THEN 13
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-14', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-15', 'UTC')) THEN 14
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-15', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-16', 'UTC')) THEN 15
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-16', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-17', 'UTC')) THEN 16
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-17', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-18', 'UTC')) THEN 17
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-18', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-19', 'UTC')) THEN 18
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-19', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-20', 'UTC')) THEN 19
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-20', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-21', 'UTC')) THEN 20
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-21', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-22', 'UTC')) THEN 21
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-22', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-23', 'UTC')) THEN 22
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-23', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-24', 'UTC')) THEN 23
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-24', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-25', 'UTC')) THEN 24
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-25', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-26', 'UTC')) THEN 25
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-26', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-27', 'UTC')) THEN 26
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-27', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-28', 'UTC')) THEN 27
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-28', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-29', 'UTC')) THEN 28
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-29', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-30', 'UTC')) THEN 29
+          WHEN (`timestamp` >= TIMESTAMP('2025-05-30', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-01', 'UTC')) THEN 30
+        END AS bannerc_phase,
+      `timestamp`,
+      `jsonPayload`.`start_time` AS start_time
+    FROM `p`.`d`.`staging`
+    WHERE (`timestamp` >= TIMESTAMP('2025-05-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-01', 'UTC'))
+  ) AS s ON s.bannerc_phase = p.phase
+  GROUP BY p.phase;
+  ASSERT NOT EXISTS (SELECT 1 FROM `p`.`d`.`banner_call_data` WHERE `logName` IN (SELECT log_name FROM bannerc_phases))
+    AS 'bannerc check failed: the target already holds rows with this campaign\'s log names; inserting again would duplicate them';
+  ASSERT NOT EXISTS (SELECT 1 FROM `p`.`d`.`staging` WHERE `logName` IN (SELECT log_name FROM bannerc_phases))
+    AS 'bannerc check failed: the staging table already holds rows with this campaign\'s log names; in-place mode would insert them again';
+  ASSERT NOT EXISTS (SELECT 1 FROM bannerc_counts WHERE taken_rows < 1)
+    AS 'bannerc check failed: a phase takes fewer than 1 rows (records_per_phase)';
+  ASSERT (SELECT SUM(unreadable_rows + null_timestamp_rows) FROM bannerc_counts) <= 0
+    AS 'bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp';
+  -- relabel phase 1
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-01', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5901_distinct_2025-06-01'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-02', 'UTC')));
+  -- fix fields of phase 1
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-01', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5901_distinct_2025-06-01';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-01', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5901_distinct_2025-06-01';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5901'
+  WHERE `logName` = 'H_5901_distinct_2025-06-01';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-01', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5901_distinct_2025-06-01';
+  -- relabel phase 2
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-02', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5901_distinct_2025-06-02'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-02', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-03', 'UTC')));
+  -- fix fields of phase 2
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-02', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5901_distinct_2025-06-02';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-02', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5901_distinct_2025-06-02';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5901'
+  WHERE `logName` = 'H_5901_distinct_2025-06-02';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-02', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5901_distinct_2025-06-02';
+  -- relabel phase 3
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-03', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5901_distinct_2025-06-03'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-03', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-04', 'UTC')));
+  -- fix fields of phase 3
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-03', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5901_distinct_2025-06-03';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-03', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5901_distinct_2025-06-03';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5901'
+  WHERE `logName` = 'H_5901_distinct_2025-06-03';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-03', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5901_distinct_2025-06-03';
+  -- relabel phase 4
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-04', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5902_distinct_2025-06-04'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-04', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-05', 'UTC')));
+  -- fix fields of phase 4
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-04', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5902_distinct_2025-06-04';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-04', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5902_distinct_2025-06-04';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5902'
+  WHERE `logName` = 'H_5902_distinct_2025-06-04';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-04', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5902_distinct_2025-06-04';
+  -- relabel phase 5
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-05', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5902_distinct_2025-06-05'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-05', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-06', 'UTC')));
+  -- fix fields of phase 5
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-05', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5902_distinct_2025-06-05';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-05', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5902_distinct_2025-06-05';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5902'
+  WHERE `logName` = 'H_5902_distinct_2025-06-05';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-05', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5902_distinct_2025-06-05';
+  -- relabel phase 6
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-06', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5902_distinct_2025-06-06'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-06', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-07', 'UTC')));
+  -- fix fields of phase 6
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-06', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5902_distinct_2025-06-06';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-06', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5902_distinct_2025-06-06';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5902'
+  WHERE `logName` = 'H_5902_distinct_2025-06-06';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-06', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5902_distinct_2025-06-06';
+  -- relabel phase 7
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-07', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5903_distinct_2025-06-07'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-07', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-08', 'UTC')));
+  -- fix fields of phase 7
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-07', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5903_distinct_2025-06-07';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-07', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5903_distinct_2025-06-07';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5903'
+  WHERE `logName` = 'H_5903_distinct_2025-06-07';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-07', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5903_distinct_2025-06-07';
+  -- relabel phase 8
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-08', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5903_distinct_2025-06-08'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-08', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-09', 'UTC')));
+  -- fix fields of phase 8
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-08', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5903_distinct_2025-06-08';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-08', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5903_distinct_2025-06-08';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5903'
+  WHERE `logName` = 'H_5903_distinct_2025-06-08';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-08', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5903_distinct_2025-06-08';
+  -- relabel phase 9
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-09', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5903_distinct_2025-06-09'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-09', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-10', 'UTC')));
+  -- fix fields of phase 9
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-09', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5903_distinct_2025-06-09';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-09', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5903_distinct_2025-06-09';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5903'
+  WHERE `logName` = 'H_5903_distinct_2025-06-09';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-09', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5903_distinct_2025-06-09';
+  -- relabel phase 10
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-10', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5901_distinct_2025-06-10'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-10', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-11', 'UTC')));
+  -- fix fields of phase 10
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-10', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5901_distinct_2025-06-10';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-10', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5901_distinct_2025-06-10';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5901'
+  WHERE `logName` = 'H_5901_distinct_2025-06-10';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-10', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5901_distinct_2025-06-10';
+  -- relabel phase 11
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-11', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5901_distinct_2025-06-11'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-11', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-12', 'UTC')));
+  -- fix fields of phase 11
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-11', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5901_distinct_2025-06-11';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-11', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5901_distinct_2025-06-11';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5901'
+  WHERE `logName` = 'H_5901_distinct_2025-06-11';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-11', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5901_distinct_2025-06-11';
+  -- relabel phase 12
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-12', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5901_distinct_2025-06-12'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-12', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-13', 'UTC')));
+  -- fix fields of phase 12
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-12', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5901_distinct_2025-06-12';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-12', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5901_distinct_2025-06-12';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5901'
+  WHERE `logName` = 'H_5901_distinct_2025-06-12';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-12', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5901_distinct_2025-06-12';
+  -- relabel phase 13
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-13', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5902_distinct_2025-06-13'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-13', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-14', 'UTC')));
+  -- fix fields of phase 13
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-13', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5902_distinct_2025-06-13';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-13', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5902_distinct_2025-06-13';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5902'
+  WHERE `logName` = 'H_5902_distinct_2025-06-13';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-13', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5902_distinct_2025-06-13';
+  -- relabel phase 14
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-14', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5902_distinct_2025-06-14'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-14', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-15', 'UTC')));
+  -- fix fields of phase 14
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-14', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5902_distinct_2025-06-14';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-14', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5902_distinct_2025-06-14';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5902'
+  WHERE `logName` = 'H_5902_distinct_2025-06-14';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-14', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5902_distinct_2025-06-14';
+  -- relabel phase 15
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-15', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5902_distinct_2025-06-15'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-15', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-16', 'UTC')));
+  -- fix fields of phase 15
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-15', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5902_distinct_2025-06-15';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-15', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5902_distinct_2025-06-15';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5902'
+  WHERE `logName` = 'H_5902_distinct_2025-06-15';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-15', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5902_distinct_2025-06-15';
+  -- relabel phase 16
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-16', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5903_distinct_2025-06-16'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-16', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-17', 'UTC')));
+  -- fix fields of phase 16
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-16', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5903_distinct_2025-06-16';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-16', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5903_distinct_2025-06-16';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5903'
+  WHERE `logName` = 'H_5903_distinct_2025-06-16';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-16', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5903_distinct_2025-06-16';
+  -- relabel phase 17
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-17', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5903_distinct_2025-06-17'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-17', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-18', 'UTC')));
+  -- fix fields of phase 17
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-17', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5903_distinct_2025-06-17';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-17', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5903_distinct_2025-06-17';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5903'
+  WHERE `logName` = 'H_5903_distinct_2025-06-17';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-17', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5903_distinct_2025-06-17';
+  -- relabel phase 18
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-18', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5903_distinct_2025-06-18'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-18', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-19', 'UTC')));
+  -- fix fields of phase 18
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-18', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5903_distinct_2025-06-18';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-18', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5903_distinct_2025-06-18';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5903'
+  WHERE `logName` = 'H_5903_distinct_2025-06-18';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-18', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5903_distinct_2025-06-18';
+  -- relabel phase 19
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-19', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5901_distinct_2025-06-19'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-19', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-20', 'UTC')));
+  -- fix fields of phase 19
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-19', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5901_distinct_2025-06-19';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-19', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5901_distinct_2025-06-19';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5901'
+  WHERE `logName` = 'H_5901_distinct_2025-06-19';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-19', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5901_distinct_2025-06-19';
+  -- relabel phase 20
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-20', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5901_distinct_2025-06-20'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-20', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-21', 'UTC')));
+  -- fix fields of phase 20
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-20', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5901_distinct_2025-06-20';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-20', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5901_distinct_2025-06-20';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5901'
+  WHERE `logName` = 'H_5901_distinct_2025-06-20';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-20', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5901_distinct_2025-06-20';
+  -- relabel phase 21
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-21', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5901_distinct_2025-06-21'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-21', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-22', 'UTC')));
+  -- fix fields of phase 21
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-21', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5901_distinct_2025-06-21';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-21', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5901_distinct_2025-06-21';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5901'
+  WHERE `logName` = 'H_5901_distinct_2025-06-21';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-21', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5901_distinct_2025-06-21';
+  -- relabel phase 22
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-22', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5902_distinct_2025-06-22'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-22', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-23', 'UTC')));
+  -- fix fields of phase 22
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-22', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5902_distinct_2025-06-22';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-22', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5902_distinct_2025-06-22';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5902'
+  WHERE `logName` = 'H_5902_distinct_2025-06-22';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-22', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5902_distinct_2025-06-22';
+  -- relabel phase 23
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-23', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5902_distinct_2025-06-23'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-23', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-24', 'UTC')));
+  -- fix fields of phase 23
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-23', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5902_distinct_2025-06-23';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-23', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5902_distinct_2025-06-23';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5902'
+  WHERE `logName` = 'H_5902_distinct_2025-06-23';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-23', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5902_distinct_2025-06-23';
+  -- relabel phase 24
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-24', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5902_distinct_2025-06-24'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-24', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-25', 'UTC')));
+  -- fix fields of phase 24
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-24', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5902_distinct_2025-06-24';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-24', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5902_distinct_2025-06-24';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5902'
+  WHERE `logName` = 'H_5902_distinct_2025-06-24';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-24', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5902_distinct_2025-06-24';
+  -- relabel phase 25
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-25', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5903_distinct_2025-06-25'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-25', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-26', 'UTC')));
+  -- fix fields of phase 25
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5903_distinct_2025-06-25';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5903_distinct_2025-06-25';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5903'
+  WHERE `logName` = 'H_5903_distinct_2025-06-25';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5903_distinct_2025-06-25';
+  -- relabel phase 26
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-26', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5903_distinct_2025-06-26'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-26', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-27', 'UTC')));
+  -- fix fields of phase 26
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5903_distinct_2025-06-26';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5903_distinct_2025-06-26';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5903'
+  WHERE `logName` = 'H_5903_distinct_2025-06-26';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5903_distinct_2025-06-26';
+  -- relabel phase 27
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-27', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5903_distinct_2025-06-27'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-27', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-28', 'UTC')));
+  -- fix fields of phase 27
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5903_distinct_2025-06-27';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5903_distinct_2025-06-27';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5903'
+  WHERE `logName` = 'H_5903_distinct_2025-06-27';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5903_distinct_2025-06-27';
+  -- relabel phase 28
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-28', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5901_distinct_2025-06-28'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-28', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-29', 'UTC')));
+  -- fix fields of phase 28
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-28', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5901_distinct_2025-06-28';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-28', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5901_distinct_2025-06-28';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5901'
+  WHERE `logName` = 'H_5901_distinct_2025-06-28';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-28', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5901_distinct_2025-06-28';
+  -- relabel phase 29
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-29', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5901_distinct_2025-06-29'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-29', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-30', 'UTC')));
+  -- fix fields of phase 29
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-29', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5901_distinct_2025-06-29';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-29', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5901_distinct_2025-06-29';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5901'
+  WHERE `logName` = 'H_5901_distinct_2025-06-29';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-29', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5901_distinct_2025-06-29';
+  -- relabel phase 30
+  UPDATE `p`.`d`.`staging` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-30', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5901_distinct_2025-06-30'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-30', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-01', 'UTC')));
+  -- fix fields of phase 30
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-30', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5901_distinct_2025-06-30';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-30', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5901_distinct_2025-06-30';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5901'
+  WHERE `logName` = 'H_5901_distinct_2025-06-30';
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-30', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5901_distinct_2025-06-30';
+  -- insert into target
+  INSERT INTO `p`.`d`.`banner_call_data`
+  SELECT * FROM `p`.`d`.`staging` WHERE `logName` IN (SELECT log_name FROM bannerc_phases);
+  -- post-write checks
+  ASSERT NOT EXISTS (
+      SELECT 1 FROM bannerc_counts AS c
+      JOIN bannerc_phases AS p ON p.phase = c.phase
+      LEFT JOIN (
+        SELECT `logName` AS log_name, COUNT(*) AS written_rows FROM `p`.`d`.`banner_call_data`
+        WHERE `logName` IN (SELECT log_name FROM bannerc_phases) GROUP BY `logName`
+      ) AS w ON w.log_name = p.log_name
+      WHERE COALESCE(w.written_rows, 0) != c.taken_rows
+    )
+    AS 'bannerc check failed: the target did not grow by exactly the taken rows of each phase';
+  ASSERT NOT EXISTS (
+      SELECT 1 FROM `p`.`d`.`banner_call_data` AS t
+      JOIN bannerc_phases AS p ON p.log_name = t.`logName`
+      WHERE t.`jsonPayload`.`banner_id` IS DISTINCT FROM p.banner_id
+        OR DATE(t.`timestamp`, 'UTC') IS DISTINCT FROM p.target_date
+        OR (t.`jsonPayload`.`start_time` IS NOT NULL AND (
+          DATE(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', t.`jsonPayload`.`start_time`)) IS DISTINCT FROM p.target_date
+          OR t.`jsonPayload`.`end_time` IS DISTINCT FROM FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', t.`jsonPayload`.`start_time`), INTERVAL 5 SECOND))
+          OR t.`jsonPayload`.`timestamp_get` IS DISTINCT FROM UNIX_SECONDS(TIMESTAMP(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', t.`jsonPayload`.`start_time`), 'UTC'))
+        ))
+    )
+    AS 'bannerc check failed: a written row does not carry its phase\'s log name, banner, target date and derived times';
+  -- write ledger row
+  INSERT INTO `p`.`d`.`bannerc_runs` (`run_id`, `plan_hash`, `campaign`, `source_table`, `target_table`, `mode`, `status`, `phase_counts`, `claims`, `backup_table`, `started_at`, `finished_at`, `rolled_back_at`)
+  SELECT
+    'plan-2bd09fd56e2eefae',
+    '2bd09fd56e2eefae62254cc57ff57297ade2068ac64ca8efe9806ba75cb6f492',
+    'June_Rotation',
+    'p.d.staging',
+    'p.d.banner_call_data',
+    'in-place',
+    'applied',
+    (SELECT TO_JSON_STRING(ARRAY_AGG(STRUCT(phase AS phase, taken_rows AS taken_rows) ORDER BY phase)) FROM bannerc_counts),
+    '{"source":"p.d.staging","zone":"UTC","days":[["2025-05-01","2025-05-01"],["2025-05-02","2025-05-02"],["2025-05-03","2025-05-03"],["2025-05-04","2025-05-04"],["2025-05-05","2025-05-05"],["2025-05-06","2025-05-06"],["2025-05-07","2025-05-07"],["2025-05-08","2025-05-08"],["2025-05-09","2025-05-09"],["2025-05-10","2025-05-10"],["2025-05-11","2025-05-11"],["2025-05-12","2025-05-12"],["2025-05-13","2025-05-13"],["2025-05-14","2025-05-14"],["2025-05-15","2025-05-15"],["2025-05-16","2025-05-16"],["2025-05-17","2025-05-17"],["2025-05-18","2025-05-18"],["2025-05-19","2025-05-19"],["2025-05-20","2025-05-20"],["2025-05-21","2025-05-21"],["2025-05-22","2025-05-22"],["2025-05-23","2025-05-23"],["2025-05-24","2025-05-24"],["2025-05-25","2025-05-25"],["2025-05-26","2025-05-26"],["2025-05-27","2025-05-27"],["2025-05-28","2025-05-28"],["2025-05-29","2025-05-29"],["2025-05-30","2025-05-31"]],"special":[]}',
+    'p.d.staging_bannerc_plan_2bd09fd56e2eefae',
+    bannerc_started_at,
+    CURRENT_TIMESTAMP(),
+    CAST(NULL AS TIMESTAMP);
+  COMMIT TRANSACTION;
+EXCEPTION WHEN ERROR THEN
+  ROLLBACK TRANSACTION;
+  RAISE USING MESSAGE = CONCAT('bannerc: the run was rolled back, nothing was written: ', @@error.message);
+END;

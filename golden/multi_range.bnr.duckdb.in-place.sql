@@ -1,0 +1,133 @@
+-- bannerc 0.1.0: campaign Multi_Range, in-place mode, DuckDB
+-- plan 2fd947ab1a2cd2f5be77f70d6d318f2282c6553afce87027f86af2a2f4f6ee04
+-- run plan-2fd947ab1a2cd2f5
+-- source "d"."staging" (relabeled in place, backed up first)
+-- target "d"."banner_call_data"
+-- ledger "d"."bannerc_runs"
+-- zone America/New_York (offsets computed at compile time)
+BEGIN TRANSACTION;
+CREATE TABLE IF NOT EXISTS "d"."bannerc_runs" (
+  "run_id" VARCHAR,
+  "plan_hash" VARCHAR,
+  "campaign" VARCHAR,
+  "source_table" VARCHAR,
+  "target_table" VARCHAR,
+  "mode" VARCHAR,
+  "status" VARCHAR,
+  "phase_counts" VARCHAR,
+  "claims" VARCHAR,
+  "backup_table" VARCHAR,
+  "started_at" TIMESTAMPTZ,
+  "finished_at" TIMESTAMPTZ,
+  "rolled_back_at" TIMESTAMPTZ
+);
+-- snapshot staging
+CREATE TABLE "d"."staging_bannerc_plan_2fd947ab1a2cd2f5" AS SELECT * FROM "d"."staging";
+CREATE TEMP TABLE bannerc_phases AS
+SELECT * FROM (VALUES
+  (1, DATE '2025-11-02', 'H_5902_distinct_2025-11-02', '5902', CAST(NULL AS BIGINT), TIMESTAMPTZ '2025-11-02 04:00:00+00', TIMESTAMPTZ '2025-11-03 05:00:00+00', '{"phase":1,"log_name":"H_5902_distinct_2025-11-02","taken_rows":'),
+  (2, DATE '2025-03-09', 'H_5902_distinct_2025-03-09', '5902', CAST(NULL AS BIGINT), TIMESTAMPTZ '2025-03-09 05:00:00+00', TIMESTAMPTZ '2025-03-10 04:00:00+00', '{"phase":2,"log_name":"H_5902_distinct_2025-03-09","taken_rows":')
+) AS v(phase, target_date, log_name, banner_id, expected_rows, day_start, day_end, count_json);
+CREATE TEMP MACRO bannerc_tod_us(ts) AS
+  ((epoch_us(ts) + 1000000 * (CASE WHEN ts < TIMESTAMPTZ '2025-03-09 07:00:00+00' THEN -18000 ELSE -14400 END)) % 86400000000 + 86400000000) % 86400000000;
+-- pre-flight checks
+CREATE TEMP TABLE bannerc_counts AS
+SELECT
+  p.phase,
+  COUNT(s.bannerc_phase) AS taken_rows,
+  COUNT(s.bannerc_phase) FILTER (WHERE try_strptime(s.start_time, '%Y-%m-%d %H:%M:%S') IS NULL) AS unreadable_rows,
+  COUNT(s.bannerc_phase) FILTER (WHERE s."timestamp" IS NULL) AS null_timestamp_rows
+FROM bannerc_phases AS p
+LEFT JOIN (
+  SELECT
+    CASE
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-08 05:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-03-11 04:00:00+00') OR ("timestamp" >= TIMESTAMPTZ '2025-03-15 04:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-03-17 04:00:00+00')) THEN 1
+        WHEN ("logName" IS NULL OR ("logName" NOT IN ('noisy-log') AND "logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-11 04:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-03-15 04:00:00+00')) THEN 2
+      END AS bannerc_phase,
+    "timestamp",
+    "jsonPayload"."start_time" AS start_time
+  FROM "d"."staging"
+  WHERE ("timestamp" >= TIMESTAMPTZ '2025-03-08 05:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-03-17 04:00:00+00')
+) AS s ON s.bannerc_phase = p.phase
+GROUP BY p.phase;
+SELECT CASE WHEN EXISTS (SELECT 1 FROM "d"."banner_call_data" WHERE "logName" IN (SELECT log_name FROM bannerc_phases))
+  THEN error('bannerc check failed: the target already holds rows with this campaign''s log names; inserting again would duplicate them') END AS bannerc_check;
+SELECT CASE WHEN EXISTS (SELECT 1 FROM "d"."staging" WHERE "logName" IN (SELECT log_name FROM bannerc_phases))
+  THEN error('bannerc check failed: the staging table already holds rows with this campaign''s log names; in-place mode would insert them again') END AS bannerc_check;
+SELECT CASE WHEN EXISTS (SELECT 1 FROM bannerc_counts WHERE taken_rows < 1)
+  THEN error('bannerc check failed: a phase takes fewer than 1 rows (records_per_phase)') END AS bannerc_check;
+SELECT CASE WHEN (SELECT sum(unreadable_rows + null_timestamp_rows) FROM bannerc_counts) > 0
+  THEN error('bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp') END AS bannerc_check;
+-- relabel phase 1
+UPDATE "d"."staging" SET
+  "timestamp" = CAST(make_timestamp(1762041600000000 + bannerc_tod_us("timestamp") - 1000000 * (CASE WHEN bannerc_tod_us("timestamp") < 7200000000 THEN -14400 ELSE -18000 END)) AS TIMESTAMPTZ),
+  "logName" = 'H_5902_distinct_2025-11-02'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-08 05:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-03-11 04:00:00+00') OR ("timestamp" >= TIMESTAMPTZ '2025-03-15 04:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-03-17 04:00:00+00'));
+-- fix fields of phase 1
+UPDATE "d"."staging" SET
+  "jsonPayload" = struct_update(
+      "jsonPayload",
+      start_time := strftime((DATE '2025-11-02' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
+      end_time := strftime((DATE '2025-11-02' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      timestamp_get := epoch_us((DATE '2025-11-02' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
+      banner_id := '5902'
+    )
+WHERE "logName" = 'H_5902_distinct_2025-11-02';
+-- relabel phase 2
+UPDATE "d"."staging" SET
+  "timestamp" = CAST(make_timestamp(1741478400000000 + bannerc_tod_us("timestamp") - 1000000 * (CASE WHEN bannerc_tod_us("timestamp") < 10800000000 THEN -18000 ELSE -14400 END)) AS TIMESTAMPTZ),
+  "logName" = 'H_5902_distinct_2025-03-09'
+WHERE ("logName" IS NULL OR ("logName" NOT IN ('noisy-log') AND "logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-11 04:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-03-15 04:00:00+00'));
+-- fix fields of phase 2
+UPDATE "d"."staging" SET
+  "jsonPayload" = struct_update(
+      "jsonPayload",
+      start_time := strftime((DATE '2025-03-09' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
+      end_time := strftime((DATE '2025-03-09' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      timestamp_get := epoch_us((DATE '2025-03-09' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
+      banner_id := '5902'
+    )
+WHERE "logName" = 'H_5902_distinct_2025-03-09';
+-- insert into target
+INSERT INTO "d"."banner_call_data"
+SELECT * FROM "d"."staging" WHERE "logName" IN (SELECT log_name FROM bannerc_phases);
+-- post-write checks
+SELECT CASE WHEN EXISTS (
+    SELECT 1 FROM bannerc_counts AS c
+    JOIN bannerc_phases AS p ON p.phase = c.phase
+    LEFT JOIN (
+      SELECT "logName" AS log_name, COUNT(*) AS written_rows FROM "d"."banner_call_data"
+      WHERE "logName" IN (SELECT log_name FROM bannerc_phases) GROUP BY "logName"
+    ) AS w ON w.log_name = p.log_name
+    WHERE COALESCE(w.written_rows, 0) <> c.taken_rows
+  )
+  THEN error('bannerc check failed: the target did not grow by exactly the taken rows of each phase') END AS bannerc_check;
+SELECT CASE WHEN EXISTS (
+    SELECT 1 FROM "d"."banner_call_data" AS t
+    JOIN bannerc_phases AS p ON p.log_name = t."logName"
+    WHERE t."jsonPayload"."banner_id" IS DISTINCT FROM p.banner_id
+      OR NOT (t."timestamp" >= p.day_start AND t."timestamp" < p.day_end)
+      OR (t."jsonPayload"."start_time" IS NOT NULL AND (
+        CAST(try_strptime(t."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS DATE) IS DISTINCT FROM p.target_date
+        OR t."jsonPayload"."end_time" IS DISTINCT FROM strftime(try_strptime(t."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') + to_seconds(5), '%Y-%m-%d %H:%M:%S')
+        OR t."jsonPayload"."timestamp_get" IS DISTINCT FROM epoch_us(try_strptime(t."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S')) // 1000000
+      ))
+  )
+  THEN error('bannerc check failed: a written row does not carry its phase''s log name, banner, target date and derived times') END AS bannerc_check;
+-- write ledger row
+INSERT INTO "d"."bannerc_runs" ("run_id", "plan_hash", "campaign", "source_table", "target_table", "mode", "status", "phase_counts", "claims", "backup_table", "started_at", "finished_at", "rolled_back_at")
+SELECT
+  'plan-2fd947ab1a2cd2f5',
+  '2fd947ab1a2cd2f5be77f70d6d318f2282c6553afce87027f86af2a2f4f6ee04',
+  'Multi_Range',
+  'p.d.staging',
+  'p.d.banner_call_data',
+  'in-place',
+  'applied',
+  (SELECT '[' || string_agg(p.count_json || c.taken_rows || '}', ',' ORDER BY p.phase) || ']' FROM bannerc_counts AS c JOIN bannerc_phases AS p ON p.phase = c.phase),
+  '{"source":"p.d.staging","zone":"America/New_York","days":[["2025-03-08","2025-03-10"],["2025-03-11","2025-03-14"],["2025-03-15","2025-03-16"]],"special":[]}',
+  'p.d.staging_bannerc_plan_2fd947ab1a2cd2f5',
+  current_timestamp,
+  uuid_extract_timestamp(uuidv7()),
+  CAST(NULL AS TIMESTAMPTZ);
+COMMIT;

@@ -1,0 +1,124 @@
+-- bannerc 0.1.0: campaign Q4_Banner_Campaign, fused mode, DuckDB
+-- plan 8dabbec06cd85212b0250c2418cc2299262778194cd1c61cf40991d33980c315
+-- run plan-8dabbec06cd85212
+-- source "request_edit"."H_5902_distinct_data" (never written)
+-- target "banner_data"."banner_call_data"
+-- ledger "banner_data"."bannerc_runs"
+-- zone UTC (offsets computed at compile time)
+BEGIN TRANSACTION;
+CREATE TABLE IF NOT EXISTS "banner_data"."bannerc_runs" (
+  "run_id" VARCHAR,
+  "plan_hash" VARCHAR,
+  "campaign" VARCHAR,
+  "source_table" VARCHAR,
+  "target_table" VARCHAR,
+  "mode" VARCHAR,
+  "status" VARCHAR,
+  "phase_counts" VARCHAR,
+  "claims" VARCHAR,
+  "backup_table" VARCHAR,
+  "started_at" TIMESTAMPTZ,
+  "finished_at" TIMESTAMPTZ,
+  "rolled_back_at" TIMESTAMPTZ
+);
+CREATE TEMP TABLE bannerc_phases AS
+SELECT * FROM (VALUES
+  (1, DATE '2025-04-25', 'H_5902_distinct_2025-04-25', '5902', CAST(NULL AS BIGINT), TIMESTAMPTZ '2025-04-25 00:00:00+00', TIMESTAMPTZ '2025-04-26 00:00:00+00', '{"phase":1,"log_name":"H_5902_distinct_2025-04-25","taken_rows":'),
+  (2, DATE '2025-04-26', 'H_5902_distinct_2025-04-26', '5902', CAST(NULL AS BIGINT), TIMESTAMPTZ '2025-04-26 00:00:00+00', TIMESTAMPTZ '2025-04-27 00:00:00+00', '{"phase":2,"log_name":"H_5902_distinct_2025-04-26","taken_rows":'),
+  (3, DATE '2025-04-27', 'H_5902_distinct_2025-04-27', '5902', CAST(NULL AS BIGINT), TIMESTAMPTZ '2025-04-27 00:00:00+00', TIMESTAMPTZ '2025-04-28 00:00:00+00', '{"phase":3,"log_name":"H_5902_distinct_2025-04-27","taken_rows":')
+) AS v(phase, target_date, log_name, banner_id, expected_rows, day_start, day_end, count_json);
+CREATE TEMP MACRO bannerc_tod_us(ts) AS
+  ((epoch_us(ts) + 1000000 * (0)) % 86400000000 + 86400000000) % 86400000000;
+-- collect taken rows
+CREATE TEMP TABLE bannerc_taken AS
+SELECT
+  s.* EXCLUDE (bannerc_phase, bannerc_tod_us) REPLACE (
+    CASE s.bannerc_phase
+      WHEN 1 THEN CAST(make_timestamp(1745539200000000 + s.bannerc_tod_us - 1000000 * (0)) AS TIMESTAMPTZ)
+      WHEN 2 THEN CAST(make_timestamp(1745625600000000 + s.bannerc_tod_us - 1000000 * (0)) AS TIMESTAMPTZ)
+      WHEN 3 THEN CAST(make_timestamp(1745712000000000 + s.bannerc_tod_us - 1000000 * (0)) AS TIMESTAMPTZ)
+    END AS "timestamp",
+    p.log_name AS "logName",
+    struct_update(
+      s."jsonPayload",
+      start_time := strftime((p.target_date + CAST(try_strptime(s."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
+      end_time := strftime((p.target_date + CAST(try_strptime(s."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      timestamp_get := epoch_us((p.target_date + CAST(try_strptime(s."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
+      banner_id := p.banner_id
+    ) AS "jsonPayload"
+  ),
+  p.phase AS bannerc_phase,
+  s."jsonPayload"."start_time" AS bannerc_start_time
+FROM (
+  SELECT
+    *,
+    CASE
+        WHEN ("logName" IS NULL OR ("logName" NOT IN ('add-report-prod-server') AND "logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-22 00:00:00+00')) THEN 1
+        WHEN ("logName" IS NULL OR ("logName" NOT IN ('add-report-prod-server') AND "logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-22 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-25 00:00:00+00')) THEN 2
+        WHEN ("logName" IN ('add-report-prod-server')) OR (("logName" IS NULL OR ("logName" NOT IN ('add-report-prod-server') AND "logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-25 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-29 00:00:00+00'))) THEN 3
+      END AS bannerc_phase,
+    bannerc_tod_us("timestamp") AS bannerc_tod_us
+  FROM "request_edit"."H_5902_distinct_data"
+  WHERE ("timestamp" >= TIMESTAMPTZ '2025-04-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-29 00:00:00+00')
+      OR "logName" IN ('add-report-prod-server')
+) AS s
+JOIN bannerc_phases AS p ON p.phase = s.bannerc_phase;
+CREATE TEMP TABLE bannerc_counts AS
+SELECT
+  p.phase,
+  COUNT(t.bannerc_phase) AS taken_rows,
+  COUNT(t.bannerc_phase) FILTER (WHERE try_strptime(t.bannerc_start_time, '%Y-%m-%d %H:%M:%S') IS NULL) AS unreadable_rows,
+  COUNT(t.bannerc_phase) FILTER (WHERE t."timestamp" IS NULL) AS null_timestamp_rows
+FROM bannerc_phases AS p
+LEFT JOIN bannerc_taken AS t ON t.bannerc_phase = p.phase
+GROUP BY p.phase;
+-- pre-flight checks
+SELECT CASE WHEN EXISTS (SELECT 1 FROM "banner_data"."banner_call_data" WHERE "logName" IN (SELECT log_name FROM bannerc_phases))
+  THEN error('bannerc check failed: the target already holds rows with this campaign''s log names; inserting again would duplicate them') END AS bannerc_check;
+SELECT CASE WHEN EXISTS (SELECT 1 FROM bannerc_counts WHERE taken_rows < 1000 OR taken_rows > 10000000)
+  THEN error('bannerc check failed: a phase takes fewer than 1000 or more than 10000000 rows (records_per_phase)') END AS bannerc_check;
+SELECT CASE WHEN (SELECT sum(unreadable_rows + null_timestamp_rows) FROM bannerc_counts) > 0
+  THEN error('bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp') END AS bannerc_check;
+-- insert into target
+INSERT INTO "banner_data"."banner_call_data"
+SELECT * EXCLUDE (bannerc_phase, bannerc_start_time) FROM bannerc_taken;
+-- post-write checks
+SELECT CASE WHEN EXISTS (
+    SELECT 1 FROM bannerc_counts AS c
+    JOIN bannerc_phases AS p ON p.phase = c.phase
+    LEFT JOIN (
+      SELECT "logName" AS log_name, COUNT(*) AS written_rows FROM "banner_data"."banner_call_data"
+      WHERE "logName" IN (SELECT log_name FROM bannerc_phases) GROUP BY "logName"
+    ) AS w ON w.log_name = p.log_name
+    WHERE COALESCE(w.written_rows, 0) <> c.taken_rows
+  )
+  THEN error('bannerc check failed: the target did not grow by exactly the taken rows of each phase') END AS bannerc_check;
+SELECT CASE WHEN EXISTS (
+    SELECT 1 FROM "banner_data"."banner_call_data" AS t
+    JOIN bannerc_phases AS p ON p.log_name = t."logName"
+    WHERE t."jsonPayload"."banner_id" IS DISTINCT FROM p.banner_id
+      OR NOT (t."timestamp" >= p.day_start AND t."timestamp" < p.day_end)
+      OR (t."jsonPayload"."start_time" IS NOT NULL AND (
+        CAST(try_strptime(t."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS DATE) IS DISTINCT FROM p.target_date
+        OR t."jsonPayload"."end_time" IS DISTINCT FROM strftime(try_strptime(t."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') + to_seconds(5), '%Y-%m-%d %H:%M:%S')
+        OR t."jsonPayload"."timestamp_get" IS DISTINCT FROM epoch_us(try_strptime(t."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S')) // 1000000
+      ))
+  )
+  THEN error('bannerc check failed: a written row does not carry its phase''s log name, banner, target date and derived times') END AS bannerc_check;
+-- write ledger row
+INSERT INTO "banner_data"."bannerc_runs" ("run_id", "plan_hash", "campaign", "source_table", "target_table", "mode", "status", "phase_counts", "claims", "backup_table", "started_at", "finished_at", "rolled_back_at")
+SELECT
+  'plan-8dabbec06cd85212',
+  '8dabbec06cd85212b0250c2418cc2299262778194cd1c61cf40991d33980c315',
+  'Q4_Banner_Campaign',
+  'clirnet-dev.request_edit.H_5902_distinct_data',
+  'clirnetapp.banner_data.banner_call_data',
+  'fused',
+  'applied',
+  (SELECT '[' || string_agg(p.count_json || c.taken_rows || '}', ',' ORDER BY p.phase) || ']' FROM bannerc_counts AS c JOIN bannerc_phases AS p ON p.phase = c.phase),
+  '{"source":"clirnet-dev.request_edit.H_5902_distinct_data","zone":"UTC","days":[["2025-04-01","2025-04-21"],["2025-04-22","2025-04-24"],["2025-04-25","2025-04-28"]],"special":["add-report-prod-server"]}',
+  CAST(NULL AS VARCHAR),
+  current_timestamp,
+  uuid_extract_timestamp(uuidv7()),
+  CAST(NULL AS TIMESTAMPTZ);
+COMMIT;

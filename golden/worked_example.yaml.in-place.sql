@@ -1,0 +1,167 @@
+-- bannerc 0.1.0: campaign Q4_Banner_Campaign, in-place mode, BigQuery
+-- plan 8dabbec06cd85212b0250c2418cc2299262778194cd1c61cf40991d33980c315
+-- run plan-8dabbec06cd85212
+-- source clirnet-dev.request_edit.H_5902_distinct_data (relabeled in place, backed up first)
+-- target clirnetapp.banner_data.banner_call_data
+-- ledger clirnetapp.banner_data.bannerc_runs
+DECLARE bannerc_started_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP();
+CREATE TABLE IF NOT EXISTS `clirnetapp`.`banner_data`.`bannerc_runs` (
+  `run_id` STRING,
+  `plan_hash` STRING,
+  `campaign` STRING,
+  `source_table` STRING,
+  `target_table` STRING,
+  `mode` STRING,
+  `status` STRING,
+  `phase_counts` STRING,
+  `claims` STRING,
+  `backup_table` STRING,
+  `started_at` TIMESTAMP,
+  `finished_at` TIMESTAMP,
+  `rolled_back_at` TIMESTAMP
+);
+-- snapshot staging
+CREATE SNAPSHOT TABLE `clirnet-dev`.`request_edit`.`H_5902_distinct_data_bannerc_plan_8dabbec06cd85212` CLONE `clirnet-dev`.`request_edit`.`H_5902_distinct_data`;
+BEGIN
+  BEGIN TRANSACTION;
+  CREATE TEMP TABLE bannerc_phases AS
+  SELECT * FROM UNNEST([
+    STRUCT(1 AS phase, DATE '2025-04-25' AS target_date, 'H_5902_distinct_2025-04-25' AS log_name, '5902' AS banner_id, CAST(NULL AS INT64) AS expected_rows),
+    STRUCT(2 AS phase, DATE '2025-04-26' AS target_date, 'H_5902_distinct_2025-04-26' AS log_name, '5902' AS banner_id, CAST(NULL AS INT64) AS expected_rows),
+    STRUCT(3 AS phase, DATE '2025-04-27' AS target_date, 'H_5902_distinct_2025-04-27' AS log_name, '5902' AS banner_id, CAST(NULL AS INT64) AS expected_rows)
+  ]);
+  CREATE TEMP TABLE bannerc_specials AS
+  SELECT name FROM UNNEST(['add-report-prod-server']) AS name;
+  -- pre-flight checks
+  CREATE TEMP TABLE bannerc_counts AS
+  SELECT
+    p.phase,
+    COUNT(s.bannerc_phase) AS taken_rows,
+    COUNTIF(s.bannerc_phase IS NOT NULL AND SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', s.start_time) IS NULL) AS unreadable_rows,
+    COUNTIF(s.bannerc_phase IS NOT NULL AND s.`timestamp` IS NULL) AS null_timestamp_rows
+  FROM bannerc_phases AS p
+  LEFT JOIN (
+    SELECT
+      CASE
+          WHEN `logName` IN ('add-report-prod-server') THEN 3
+          WHEN `logName` LIKE r'H\__%\_distinct\__%' THEN NULL
+          WHEN (`timestamp` >= TIMESTAMP('2025-04-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-22', 'UTC')) THEN 1
+          WHEN (`timestamp` >= TIMESTAMP('2025-04-22', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-25', 'UTC')) THEN 2
+          WHEN (`timestamp` >= TIMESTAMP('2025-04-25', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-29', 'UTC')) THEN 3
+        END AS bannerc_phase,
+      `timestamp`,
+      `jsonPayload`.`start_time` AS start_time
+    FROM `clirnet-dev`.`request_edit`.`H_5902_distinct_data`
+    WHERE (`timestamp` >= TIMESTAMP('2025-04-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-29', 'UTC'))
+        OR `logName` IN ('add-report-prod-server')
+  ) AS s ON s.bannerc_phase = p.phase
+  GROUP BY p.phase;
+  ASSERT NOT EXISTS (SELECT 1 FROM `clirnetapp`.`banner_data`.`banner_call_data` WHERE `logName` IN (SELECT log_name FROM bannerc_phases))
+    AS 'bannerc check failed: the target already holds rows with this campaign\'s log names; inserting again would duplicate them';
+  ASSERT NOT EXISTS (SELECT 1 FROM `clirnet-dev`.`request_edit`.`H_5902_distinct_data` WHERE `logName` IN (SELECT log_name FROM bannerc_phases))
+    AS 'bannerc check failed: the staging table already holds rows with this campaign\'s log names; in-place mode would insert them again';
+  ASSERT NOT EXISTS (SELECT 1 FROM bannerc_counts WHERE taken_rows < 1000 OR taken_rows > 10000000)
+    AS 'bannerc check failed: a phase takes fewer than 1000 or more than 10000000 rows (records_per_phase)';
+  ASSERT (SELECT SUM(unreadable_rows + null_timestamp_rows) FROM bannerc_counts) <= 0
+    AS 'bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp';
+  -- relabel phase 1
+  UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-04-25', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5902_distinct_2025-04-25'
+  WHERE (`logName` IS NULL OR (`logName` NOT IN (SELECT name FROM bannerc_specials) AND `logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-22', 'UTC')));
+  -- fix fields of phase 1
+  UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5902_distinct_2025-04-25';
+  UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5902_distinct_2025-04-25';
+  UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
+    `jsonPayload`.`banner_id` = '5902'
+  WHERE `logName` = 'H_5902_distinct_2025-04-25';
+  UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5902_distinct_2025-04-25';
+  -- relabel phase 2
+  UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-04-26', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5902_distinct_2025-04-26'
+  WHERE (`logName` IS NULL OR (`logName` NOT IN (SELECT name FROM bannerc_specials) AND `logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-22', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-25', 'UTC')));
+  -- fix fields of phase 2
+  UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5902_distinct_2025-04-26';
+  UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5902_distinct_2025-04-26';
+  UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
+    `jsonPayload`.`banner_id` = '5902'
+  WHERE `logName` = 'H_5902_distinct_2025-04-26';
+  UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5902_distinct_2025-04-26';
+  -- relabel phase 3
+  UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
+    `timestamp` = TIMESTAMP(DATETIME(DATE '2025-04-27', TIME(`timestamp`, 'UTC')), 'UTC'),
+    `logName` = 'H_5902_distinct_2025-04-27'
+  WHERE (`logName` IN ('add-report-prod-server')) OR ((`logName` IS NULL OR (`logName` NOT IN (SELECT name FROM bannerc_specials) AND `logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-25', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-29', 'UTC'))));
+  -- fix fields of phase 3
+  UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE `logName` = 'H_5902_distinct_2025-04-27';
+  UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE `logName` = 'H_5902_distinct_2025-04-27';
+  UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
+    `jsonPayload`.`banner_id` = '5902'
+  WHERE `logName` = 'H_5902_distinct_2025-04-27';
+  UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE `logName` = 'H_5902_distinct_2025-04-27';
+  -- insert into target
+  INSERT INTO `clirnetapp`.`banner_data`.`banner_call_data`
+  SELECT * FROM `clirnet-dev`.`request_edit`.`H_5902_distinct_data` WHERE `logName` IN (SELECT log_name FROM bannerc_phases);
+  -- post-write checks
+  ASSERT NOT EXISTS (
+      SELECT 1 FROM bannerc_counts AS c
+      JOIN bannerc_phases AS p ON p.phase = c.phase
+      LEFT JOIN (
+        SELECT `logName` AS log_name, COUNT(*) AS written_rows FROM `clirnetapp`.`banner_data`.`banner_call_data`
+        WHERE `logName` IN (SELECT log_name FROM bannerc_phases) GROUP BY `logName`
+      ) AS w ON w.log_name = p.log_name
+      WHERE COALESCE(w.written_rows, 0) != c.taken_rows
+    )
+    AS 'bannerc check failed: the target did not grow by exactly the taken rows of each phase';
+  ASSERT NOT EXISTS (
+      SELECT 1 FROM `clirnetapp`.`banner_data`.`banner_call_data` AS t
+      JOIN bannerc_phases AS p ON p.log_name = t.`logName`
+      WHERE t.`jsonPayload`.`banner_id` IS DISTINCT FROM p.banner_id
+        OR DATE(t.`timestamp`, 'UTC') IS DISTINCT FROM p.target_date
+        OR (t.`jsonPayload`.`start_time` IS NOT NULL AND (
+          DATE(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', t.`jsonPayload`.`start_time`)) IS DISTINCT FROM p.target_date
+          OR t.`jsonPayload`.`end_time` IS DISTINCT FROM FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', t.`jsonPayload`.`start_time`), INTERVAL 5 SECOND))
+          OR t.`jsonPayload`.`timestamp_get` IS DISTINCT FROM UNIX_SECONDS(TIMESTAMP(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', t.`jsonPayload`.`start_time`), 'UTC'))
+        ))
+    )
+    AS 'bannerc check failed: a written row does not carry its phase\'s log name, banner, target date and derived times';
+  -- write ledger row
+  INSERT INTO `clirnetapp`.`banner_data`.`bannerc_runs` (`run_id`, `plan_hash`, `campaign`, `source_table`, `target_table`, `mode`, `status`, `phase_counts`, `claims`, `backup_table`, `started_at`, `finished_at`, `rolled_back_at`)
+  SELECT
+    'plan-8dabbec06cd85212',
+    '8dabbec06cd85212b0250c2418cc2299262778194cd1c61cf40991d33980c315',
+    'Q4_Banner_Campaign',
+    'clirnet-dev.request_edit.H_5902_distinct_data',
+    'clirnetapp.banner_data.banner_call_data',
+    'in-place',
+    'applied',
+    (SELECT TO_JSON_STRING(ARRAY_AGG(STRUCT(phase AS phase, taken_rows AS taken_rows) ORDER BY phase)) FROM bannerc_counts),
+    '{"source":"clirnet-dev.request_edit.H_5902_distinct_data","zone":"UTC","days":[["2025-04-01","2025-04-21"],["2025-04-22","2025-04-24"],["2025-04-25","2025-04-28"]],"special":["add-report-prod-server"]}',
+    'clirnet-dev.request_edit.H_5902_distinct_data_bannerc_plan_8dabbec06cd85212',
+    bannerc_started_at,
+    CURRENT_TIMESTAMP(),
+    CAST(NULL AS TIMESTAMP);
+  COMMIT TRANSACTION;
+EXCEPTION WHEN ERROR THEN
+  ROLLBACK TRANSACTION;
+  RAISE USING MESSAGE = CONCAT('bannerc: the run was rolled back, nothing was written: ', @@error.message);
+END;
