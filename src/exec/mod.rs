@@ -1,4 +1,13 @@
-//! Engines that run a compiled campaign, and the reference evaluator that
-//! says what any engine must produce.
+//! Engines that run a compiled campaign, what they report, how a run is
+//! judged before it starts, and the reference evaluator that says what any
+//! engine must produce.
 
+#[cfg(feature = "duckdb")]
+pub mod duckdb;
+pub mod engine;
+pub mod facts;
+pub mod failpoint;
+pub mod preflight;
 pub mod reference;
+
+pub use engine::{Access, Engine, EngineError, EngineSpec, RunObserver, Silent, connect};

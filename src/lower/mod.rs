@@ -2,6 +2,7 @@
 //! mode. Both dialects lower the same IR; neither rewrites the other's text.
 
 pub mod bigquery;
+pub mod duckdb;
 mod hash;
 pub mod ledger;
 
@@ -56,6 +57,20 @@ pub struct Script {
     pub writes: Vec<String>,
     /// The operations, in the order the script performs them.
     pub order: Vec<crate::ir::Operation>,
+    /// The script's statements one by one, each with its step name, for an
+    /// engine that runs them one at a time (DuckDB). A BigQuery script is
+    /// one statement (its whole text), step `script`.
+    pub statements: Vec<ScriptStatement>,
+}
+
+/// One statement of a script and the step of the run it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptStatement {
+    /// The step name (see `lower::duckdb::step_name`), for failpoints and
+    /// progress.
+    pub step: String,
+    /// The statement's SQL, ending with `;`.
+    pub sql: String,
 }
 
 /// Why a campaign could not be lowered.
@@ -111,11 +126,13 @@ pub fn lower(
     let run_id = run_id_for(options, &plan_hash);
     let tables = RunTables::new(campaign, &run_id)?;
     let context = LowerContext { campaign, graph: &graph, plan_hash: &plan_hash, run_id: &run_id, tables: &tables };
-    let sql = match dialect {
-        Dialect::Bigquery => bigquery::lower(&context, options.mode),
-        Dialect::Duckdb => {
-            return Err(LowerError::Unsupported("the DuckDB dialect is not built yet".into()));
+    let (sql, statements) = match dialect {
+        Dialect::Bigquery => {
+            let sql = bigquery::lower(&context, options.mode);
+            let whole = ScriptStatement { step: "script".into(), sql: sql.clone() };
+            (sql, vec![whole])
         }
+        Dialect::Duckdb => duckdb::lower(&context, options.mode)?,
     };
     let mut written = vec![&campaign.target.node, &tables.ledger];
     if options.mode == Mode::InPlace {
@@ -131,6 +148,7 @@ pub fn lower(
         run_id,
         writes,
         order: graph.order.clone(),
+        statements,
     })
 }
 

@@ -3,7 +3,9 @@
 //! backup snapshot in in-place mode, then one block whose body starts with
 //! `BEGIN TRANSACTION`, ends with `COMMIT`, holds only temporary tables,
 //! DML and `ASSERT`s between, and whose one handler rolls back and raises.
-//! A DuckDB script is the same run as a flat transaction.
+//! A DuckDB script is one flat `BEGIN TRANSACTION … COMMIT`: the ledger's
+//! `CREATE TABLE IF NOT EXISTS`, the backup in in-place mode, then only
+//! temporary tables and macros, DML and the `SELECT`s that carry checks.
 
 use sqlparser::ast::{CreateTable, Statement};
 
@@ -101,21 +103,39 @@ fn body_statement(statement: &Statement, asserts: bool) -> Result<(), String> {
 }
 
 fn duckdb(mode: Mode, statements: &[Statement]) -> Result<(), String> {
-    let [ledger, rest @ ..] = statements else { return Err("the script is empty".into()) };
-    expect_create(ledger, |c| c.if_not_exists && !c.temporary, "the ledger table")?;
-    let mut rest = rest;
-    if mode == Mode::InPlace {
-        let [snapshot, tail @ ..] = rest else { return Err("the backup is missing".into()) };
-        expect_create(snapshot, |c| !c.temporary && c.query.is_some(), "the backup table")?;
-        rest = tail;
-    }
-    let [Statement::StartTransaction { statements: opening, exception: None, .. }, body @ .., Statement::Commit { .. }] =
-        rest
+    let [
+        Statement::StartTransaction { statements: opening, exception: None, .. },
+        rest @ ..,
+        Statement::Commit { .. },
+    ] = statements
     else {
         return Err("the run must be one BEGIN TRANSACTION … COMMIT".into());
     };
     if !opening.is_empty() {
         return Err("BEGIN TRANSACTION must not open a nested block".into());
     }
-    body.iter().try_for_each(|statement| body_statement(statement, false))
+    let [ledger, rest @ ..] = rest else {
+        return Err("the ledger table is missing".into());
+    };
+    let is_ledger = |c: &CreateTable| c.if_not_exists && !c.temporary && c.query.is_none();
+    expect_create(ledger, is_ledger, "the ledger table")?;
+    let mut body = rest;
+    if mode == Mode::InPlace {
+        let [backup, tail @ ..] = body else {
+            return Err("the backup is missing".into());
+        };
+        let is_backup = |c: &CreateTable| !c.temporary && !c.if_not_exists && c.query.is_some();
+        expect_create(backup, is_backup, "the backup table")?;
+        body = tail;
+    }
+    body.iter().try_for_each(duckdb_body_statement)
+}
+
+/// A statement allowed in a DuckDB run after its setup: temporary tables and
+/// macros, DML, and the `SELECT`s that carry the checks.
+fn duckdb_body_statement(statement: &Statement) -> Result<(), String> {
+    match statement {
+        Statement::CreateMacro { temporary: true, .. } => Ok(()),
+        other => body_statement(other, false),
+    }
 }

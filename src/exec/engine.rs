@@ -1,0 +1,285 @@
+//! The engine trait that every database behind bannerc implements (DuckDB
+//! now, BigQuery later), and how the command line picks one.
+//!
+//! An engine only *reads facts* and *runs verified scripts*; it never
+//! decides whether a run may go ahead. Deciding is engine-independent and
+//! lives in [`super::preflight`], so both engines refuse the same runs with
+//! the same messages. The trait is synchronous: an engine with an async
+//! client (BigQuery) blocks on its own runtime inside each method.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use crate::ir::{Campaign, DateRange, Mode, TableRef, Zone};
+use crate::lower::Script;
+use crate::plan::DayCounts;
+
+use super::facts::{Inspection, LedgerEntry, RollbackReport, RunReport};
+
+/// A database that can run campaigns.
+///
+/// Every method either succeeds or leaves every table as it was; `run` and
+/// `rollback` are all-or-nothing.
+pub trait Engine {
+    /// A short description for messages, e.g. `DuckDB file bannerc.duckdb`.
+    fn describe(&self) -> String;
+
+    /// Rows of `source` per local day of `zone` within `window`, from one
+    /// grouped scan (for volume splits). Days without rows are absent.
+    fn day_counts(
+        &mut self,
+        source: &TableRef,
+        zone: &Zone,
+        window: DateRange,
+    ) -> Result<DayCounts, EngineError>;
+
+    /// The pre-flight facts of `campaign` run in `mode`, read without
+    /// writing anything: tables and schemas, per-phase counts, data errors
+    /// with a sample, target (and, in-place, staging) rows already named
+    /// `OWN`, and one sample row before and after each phase's transformation.
+    fn inspect(&mut self, campaign: &Campaign, mode: Mode) -> Result<Inspection, EngineError>;
+
+    /// Every run recorded in every ledger the engine can see, newest first.
+    fn history(&mut self) -> Result<Vec<LedgerEntry>, EngineError>;
+
+    /// Run a verified script all-or-nothing and report what it recorded.
+    fn run(
+        &mut self,
+        script: &Script,
+        observer: &dyn RunObserver,
+    ) -> Result<RunReport, EngineError>;
+
+    /// Undo an applied run in one transaction: delete its rows from the
+    /// target, restore the staging rows it relabeled (in-place mode), and
+    /// mark it `rolled_back` in the ledger.
+    fn rollback(
+        &mut self,
+        run_id: &str,
+        observer: &dyn RunObserver,
+    ) -> Result<RollbackReport, EngineError>;
+}
+
+/// What a run reports while it goes: steps as they start, and the progress
+/// of a long statement when the engine can estimate it.
+pub trait RunObserver: Sync {
+    /// Step `index` of `total` (1-based) named `step` is starting.
+    fn step(&self, step: &str, index: usize, total: usize);
+
+    /// The running statement is `percent` done (0 to 100).
+    fn progress(&self, _percent: f64) {}
+
+    /// Whether `progress` should be called at all (polling costs a thread).
+    fn wants_progress(&self) -> bool {
+        false
+    }
+}
+
+/// An observer that ignores everything.
+pub struct Silent;
+
+impl RunObserver for Silent {
+    fn step(&self, _step: &str, _index: usize, _total: usize) {}
+}
+
+/// Why an engine call failed. Whatever the kind, nothing was written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EngineError {
+    /// A check inside the run failed (`bannerc check failed: …`).
+    #[error("{message} (at step `{step}`); the run was rolled back, nothing was written")]
+    CheckFailed { step: String, message: String },
+    /// A statement failed.
+    #[error("step `{step}` failed: {message}; the run was rolled back, nothing was written")]
+    Statement { step: String, message: String },
+    /// Another process holds the database.
+    #[error("{0}")]
+    Busy(String),
+    /// The database, a table or a run does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// The request cannot be carried out as asked (e.g. rolling back a run
+    /// that was already rolled back, or whose rows changed since).
+    #[error("{0}")]
+    Refused(String),
+    /// This engine is not available in this build.
+    #[error("{0}")]
+    Unavailable(String),
+    /// Anything else the database reported.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Which engine to use, as written after `--engine`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EngineSpec {
+    /// `duckdb:PATH`: a DuckDB database file.
+    Duckdb { path: PathBuf },
+    /// `bigquery:PROJECT`: a BigQuery project (not built yet).
+    Bigquery { project: String },
+}
+
+/// The DuckDB file used when neither `--engine` nor `bannerc.toml` names one.
+pub const DEFAULT_DUCKDB_FILE: &str = "bannerc.duckdb";
+
+/// The settings file read from the current directory.
+pub const SETTINGS_FILE: &str = "bannerc.toml";
+
+impl FromStr for EngineSpec {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let hint = "write `duckdb:PATH` (e.g. duckdb:bannerc.duckdb) or `bigquery:PROJECT`";
+        match text.split_once(':') {
+            Some(("duckdb", path)) if !path.is_empty() => Ok(EngineSpec::Duckdb {
+                path: PathBuf::from(path),
+            }),
+            Some(("bigquery", project)) if !project.is_empty() => Ok(EngineSpec::Bigquery {
+                project: project.to_string(),
+            }),
+            Some(("duckdb" | "bigquery", _)) => Err(format!("`{text}` names no database; {hint}")),
+            _ => Err(format!("`{text}` is not an engine; {hint}")),
+        }
+    }
+}
+
+impl fmt::Display for EngineSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EngineSpec::Duckdb { path } => write!(f, "duckdb:{}", path.display()),
+            EngineSpec::Bigquery { project } => write!(f, "bigquery:{project}"),
+        }
+    }
+}
+
+impl EngineSpec {
+    /// The engine to use: `--engine` if given, else `[engine] url` of
+    /// `bannerc.toml` in `directory` if present, else `duckdb:bannerc.duckdb`.
+    pub fn resolve(flag: Option<&str>, directory: &Path) -> Result<EngineSpec, String> {
+        if let Some(flag) = flag {
+            return flag.parse();
+        }
+        let settings = directory.join(SETTINGS_FILE);
+        match std::fs::read_to_string(&settings) {
+            Ok(text) => from_settings(&text).map_err(|e| format!("{}: {e}", settings.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(EngineSpec::Duckdb {
+                path: PathBuf::from(DEFAULT_DUCKDB_FILE),
+            }),
+            Err(e) => Err(format!("cannot read {}: {e}", settings.display())),
+        }
+    }
+}
+
+/// The engine named by `[engine] url = "…"` in a `bannerc.toml`; the
+/// default DuckDB file when the file names none.
+fn from_settings(text: &str) -> Result<EngineSpec, String> {
+    let value: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| e.message().to_string())?;
+    let url = value.get("engine").and_then(|engine| engine.get("url"));
+    match url {
+        None => Ok(EngineSpec::Duckdb {
+            path: PathBuf::from(DEFAULT_DUCKDB_FILE),
+        }),
+        Some(toml::Value::String(url)) => url.parse(),
+        Some(_) => Err("`[engine] url` must be a string such as \"duckdb:bannerc.duckdb\"".into()),
+    }
+}
+
+/// How an engine opens its database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Reads only (`plan`, `history`): the database is opened read-only.
+    ReadOnly,
+    /// Reads and writes (`apply`, `rollback`, `demo`).
+    ReadWrite,
+    /// Reads and writes, creating the database if it does not exist (`demo`).
+    Create,
+}
+
+/// Open the engine `spec` names.
+pub fn connect(spec: &EngineSpec, access: Access) -> Result<Box<dyn Engine>, EngineError> {
+    match spec {
+        EngineSpec::Duckdb { path } => open_duckdb(path, access),
+        EngineSpec::Bigquery { project } => Err(EngineError::Unavailable(format!(
+            "the BigQuery engine (bigquery:{project}) is not built yet; use `bannerc compile` to get \
+             BigQuery SQL, or `--engine duckdb:PATH`"
+        ))),
+    }
+}
+
+#[cfg(feature = "duckdb")]
+fn open_duckdb(path: &Path, access: Access) -> Result<Box<dyn Engine>, EngineError> {
+    Ok(Box::new(super::duckdb::DuckDbEngine::open(path, access)?))
+}
+
+#[cfg(not(feature = "duckdb"))]
+fn open_duckdb(path: &Path, _access: Access) -> Result<Box<dyn Engine>, EngineError> {
+    Err(EngineError::Unavailable(format!(
+        "this bannerc was built without DuckDB (feature `duckdb`), so it cannot open {}; rebuild with \
+         default features",
+        path.display()
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_parse_and_print() {
+        let duck: EngineSpec = "duckdb:data/x.duckdb".parse().unwrap();
+        assert_eq!(
+            duck,
+            EngineSpec::Duckdb {
+                path: PathBuf::from("data/x.duckdb")
+            }
+        );
+        assert_eq!(duck.to_string(), "duckdb:data/x.duckdb");
+        let bigquery: EngineSpec = "bigquery:my-project".parse().unwrap();
+        assert_eq!(
+            bigquery,
+            EngineSpec::Bigquery {
+                project: "my-project".into()
+            }
+        );
+        assert!(
+            "duckdb:"
+                .parse::<EngineSpec>()
+                .unwrap_err()
+                .contains("names no database")
+        );
+        assert!(
+            "sqlite:x"
+                .parse::<EngineSpec>()
+                .unwrap_err()
+                .contains("is not an engine")
+        );
+    }
+
+    #[test]
+    fn settings_name_the_engine() {
+        let spec = from_settings("[engine]\nurl = \"duckdb:dev.duckdb\"\n").unwrap();
+        assert_eq!(
+            spec,
+            EngineSpec::Duckdb {
+                path: PathBuf::from("dev.duckdb")
+            }
+        );
+        assert_eq!(
+            from_settings("").unwrap(),
+            EngineSpec::Duckdb {
+                path: PathBuf::from(DEFAULT_DUCKDB_FILE)
+            }
+        );
+        assert!(from_settings("[engine]\nurl = 3\n").is_err());
+    }
+
+    #[test]
+    fn bigquery_says_it_is_not_built_yet() {
+        let spec = EngineSpec::Bigquery {
+            project: "p".into(),
+        };
+        let error = connect(&spec, Access::ReadOnly).err().unwrap();
+        assert!(error.to_string().contains("not built yet"), "{error}");
+    }
+}

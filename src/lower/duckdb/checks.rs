@@ -1,0 +1,171 @@
+//! The checks of SEMANTICS.md for DuckDB, which has no `ASSERT`: each check
+//! is a `SELECT` that calls `error(…)` when its condition is broken. The
+//! message starts with [`CHECK_PREFIX`], so an engine can tell a failed
+//! check from a failed statement; the engine then rolls the run back.
+
+use super::exprs;
+use super::quote;
+use super::{COUNTS, PHASES, TAKEN};
+use crate::ir::Mode;
+use crate::lower::LowerContext;
+
+/// The prefix of every check's message.
+pub const CHECK_PREFIX: &str = "bannerc check failed";
+
+/// Per-phase counts of taken rows and data errors, from fused mode's taken
+/// table (the original `start_time` is kept beside each row).
+pub fn counts_from_taken(context: &LowerContext<'_>) -> String {
+    let unreadable = exprs::unreadable("t.bannerc_start_time", &context.campaign.transform);
+    format!(
+        "CREATE TEMP TABLE {COUNTS} AS\n\
+         SELECT\n\
+         \x20 p.phase,\n\
+         \x20 COUNT(t.bannerc_phase) AS taken_rows,\n\
+         \x20 COUNT(t.bannerc_phase) FILTER (WHERE {unreadable}) AS unreadable_rows,\n\
+         \x20 COUNT(t.bannerc_phase) FILTER (WHERE t.\"timestamp\" IS NULL) AS null_timestamp_rows\n\
+         FROM {PHASES} AS p\n\
+         LEFT JOIN {TAKEN} AS t ON t.bannerc_phase = p.phase\n\
+         GROUP BY p.phase;"
+    )
+}
+
+/// Per-phase counts of the rows each phase will take, classified on the
+/// staging table before any write (in-place mode).
+pub fn counts_from_staging(context: &LowerContext<'_>) -> String {
+    let campaign = context.campaign;
+    let unreadable = exprs::unreadable("s.start_time", &campaign.transform);
+    format!(
+        "CREATE TEMP TABLE {COUNTS} AS\n\
+         SELECT\n\
+         \x20 p.phase,\n\
+         \x20 COUNT(s.bannerc_phase) AS taken_rows,\n\
+         \x20 COUNT(s.bannerc_phase) FILTER (WHERE {unreadable}) AS unreadable_rows,\n\
+         \x20 COUNT(s.bannerc_phase) FILTER (WHERE s.\"timestamp\" IS NULL) AS null_timestamp_rows\n\
+         FROM {PHASES} AS p\n\
+         LEFT JOIN (\n\
+         \x20 SELECT\n\
+         \x20   {} AS bannerc_phase,\n\
+         \x20   \"timestamp\",\n\
+         \x20   \"jsonPayload\".\"start_time\" AS start_time\n\
+         \x20 FROM {}\n\
+         \x20 WHERE {}\n\
+         ) AS s ON s.bannerc_phase = p.phase\n\
+         GROUP BY p.phase;",
+        exprs::phase_of_row(campaign, ""),
+        quote::table(&campaign.source.node),
+        exprs::scan_filter(campaign, ""),
+    )
+}
+
+/// A check: raise `bannerc check failed: <message>` when `broken` holds.
+fn check(broken: &str, message: &str) -> String {
+    let message = quote::string(&format!("{CHECK_PREFIX}: {message}"));
+    format!("SELECT CASE WHEN {broken}\n  THEN error({message}) END AS bannerc_check;")
+}
+
+/// The pre-flight checks, in the order a user would want to read a failure.
+pub fn pre_flight(context: &LowerContext<'_>, mode: Mode) -> Vec<String> {
+    let campaign = context.campaign;
+    let thresholds = &campaign.thresholds;
+    let own = format!("\"logName\" IN (SELECT log_name FROM {PHASES})");
+    let mut checks = vec![check(
+        &format!(
+            "EXISTS (SELECT 1 FROM {} WHERE {own})",
+            quote::table(&campaign.target.node)
+        ),
+        "the target already holds rows with this campaign's log names; inserting again would duplicate them",
+    )];
+    if mode == Mode::InPlace {
+        checks.push(check(
+            &format!("EXISTS (SELECT 1 FROM {} WHERE {own})", quote::table(&campaign.source.node)),
+            "the staging table already holds rows with this campaign's log names; in-place mode would insert them again",
+        ));
+    }
+    let mut bounds = vec![format!("taken_rows < {}", thresholds.min_rows_per_phase)];
+    if let Some(max) = thresholds.max_rows_per_phase {
+        bounds.push(format!("taken_rows > {max}"));
+    }
+    checks.push(check(
+        &format!(
+            "EXISTS (SELECT 1 FROM {COUNTS} WHERE {})",
+            bounds.join(" OR ")
+        ),
+        &records_per_phase_message(context),
+    ));
+    if let Some(variance) = thresholds.max_variance {
+        checks.push(check(
+            &format!(
+                "EXISTS (SELECT 1 FROM {COUNTS} AS c JOIN {PHASES} AS p ON p.phase = c.phase \
+                 WHERE p.expected_rows IS NOT NULL AND abs(c.taken_rows - p.expected_rows) > {variance} * p.expected_rows)"
+            ),
+            &format!("a phase's row count is more than {}% from its expected count", variance * 100.0),
+        ));
+    }
+    checks.push(check(
+        &format!(
+            "(SELECT sum(unreadable_rows + null_timestamp_rows) FROM {COUNTS}) > {}",
+            thresholds.max_unreadable_start_time
+        ),
+        &format!(
+            "more than {} taken rows have an unreadable start_time or a NULL timestamp",
+            thresholds.max_unreadable_start_time
+        ),
+    ));
+    checks
+}
+
+fn records_per_phase_message(context: &LowerContext<'_>) -> String {
+    let thresholds = &context.campaign.thresholds;
+    match thresholds.max_rows_per_phase {
+        Some(max) => format!(
+            "a phase takes fewer than {} or more than {max} rows (records_per_phase)",
+            thresholds.min_rows_per_phase
+        ),
+        None => format!(
+            "a phase takes fewer than {} rows (records_per_phase)",
+            thresholds.min_rows_per_phase
+        ),
+    }
+}
+
+/// The post-write checks: the target grew by exactly the taken rows, phase
+/// by phase, and every new row carries its phase's values.
+pub fn post_write(context: &LowerContext<'_>) -> Vec<String> {
+    let campaign = context.campaign;
+    let target = quote::table(&campaign.target.node);
+    let transform = &campaign.transform;
+    let format = quote::string(transform.start_time_format.as_str());
+    let start = exprs::parsed_start("t.\"jsonPayload\".\"start_time\"", transform);
+    let growth = check(
+        &format!(
+            "EXISTS (\n\
+             \x20   SELECT 1 FROM {COUNTS} AS c\n\
+             \x20   JOIN {PHASES} AS p ON p.phase = c.phase\n\
+             \x20   LEFT JOIN (\n\
+             \x20     SELECT \"logName\" AS log_name, COUNT(*) AS written_rows FROM {target}\n\
+             \x20     WHERE \"logName\" IN (SELECT log_name FROM {PHASES}) GROUP BY \"logName\"\n\
+             \x20   ) AS w ON w.log_name = p.log_name\n\
+             \x20   WHERE COALESCE(w.written_rows, 0) <> c.taken_rows\n\
+             \x20 )"
+        ),
+        "the target did not grow by exactly the taken rows of each phase",
+    );
+    let values = check(
+        &format!(
+            "EXISTS (\n\
+             \x20   SELECT 1 FROM {target} AS t\n\
+             \x20   JOIN {PHASES} AS p ON p.log_name = t.\"logName\"\n\
+             \x20   WHERE t.\"jsonPayload\".\"banner_id\" IS DISTINCT FROM p.banner_id\n\
+             \x20     OR NOT (t.\"timestamp\" >= p.day_start AND t.\"timestamp\" < p.day_end)\n\
+             \x20     OR (t.\"jsonPayload\".\"start_time\" IS NOT NULL AND (\n\
+             \x20       CAST({start} AS DATE) IS DISTINCT FROM p.target_date\n\
+             \x20       OR t.\"jsonPayload\".\"end_time\" IS DISTINCT FROM strftime({start} + to_seconds({offset}), {format})\n\
+             \x20       OR t.\"jsonPayload\".\"timestamp_get\" IS DISTINCT FROM epoch_us({start}) // 1000000\n\
+             \x20     ))\n\
+             \x20 )",
+            offset = transform.end_offset_secs,
+        ),
+        "a written row does not carry its phase's log name, banner, target date and derived times",
+    );
+    vec![growth, values]
+}

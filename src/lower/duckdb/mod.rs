@@ -1,0 +1,456 @@
+//! Lowering to DuckDB, in both modes, from the same IR as BigQuery (never by
+//! rewriting BigQuery's text). The run is one flat transaction: `BEGIN
+//! TRANSACTION`, the ledger table, the backup (in-place), temporary tables
+//! and a macro, then the operations in the graph's order, `COMMIT`. DuckDB
+//! allows every one of these inside a transaction, so a failure anywhere
+//! leaves no trace, not even a backup table. Each statement is also kept
+//! apart with its step name ([`crate::lower::ScriptStatement`]): the engine
+//! runs them one at a time and stops at the first error, because DuckDB's
+//! `COMMIT` after a failed statement reports success while rolling back.
+//!
+//! # Time zones
+//!
+//! DuckDB's zone functions live in its ICU extension, which the bundled
+//! build does not include (and which cannot be downloaded offline). So all
+//! zone arithmetic is done at compile time with `chrono-tz`, the same
+//! library the reference evaluator uses, and written into the SQL as
+//! literals:
+//!
+//! - a campaign day is the half-open instant range `[start, next start)` of
+//!   UTC bounds, compared directly with the `timestamp` column, so the
+//!   filter stays sargable (DuckDB skips row groups by min/max);
+//! - the local time of day of a row is `epoch_us + offset`, the offset a
+//!   `CASE` over the zone's transitions near the campaign's source days
+//!   (and, when special logs may bring rows from any date, over 1900–2099);
+//!   it is a temporary macro so that the long `CASE` is written once;
+//! - the instant of a local time on a target day is `midnight + time -
+//!   offset`, the offset a `CASE` over that day's local times whose pieces
+//!   come from `reference::resolve_local` (gap: forward by the gap; repeat:
+//!   the earlier instant), so both agree by construction.
+//!
+//! The alternative, DuckDB's `icu` feature, needs a cmake build (minutes
+//! more of C++ on every fresh machine) and would be a second implementation
+//! of zone rules to keep in step with the reference; the literals are
+//! checked against the reference in tests instead.
+
+mod checks;
+pub mod exprs;
+pub mod inspect;
+pub mod quote;
+pub mod rollback;
+pub mod zone;
+
+pub use checks::CHECK_PREFIX;
+
+use super::ledger::{self, Claims};
+use super::{LowerContext, LowerError, ScriptStatement};
+use crate::ir::{Campaign, Mode, Operation, Phase, TableRef};
+
+/// The temporary table of phases.
+pub const PHASES: &str = "bannerc_phases";
+/// The temporary table of transformed taken rows (fused mode).
+pub const TAKEN: &str = "bannerc_taken";
+/// The temporary table of per-phase counts and data errors.
+pub const COUNTS: &str = "bannerc_counts";
+/// The helper columns of the taken table, dropped on insert.
+pub const HELPER_COLUMNS: &[&str] = &["bannerc_phase", "bannerc_start_time"];
+
+/// Step names (for failpoints and progress) of the statements outside the
+/// operations: the opening, the setup, the commit.
+pub mod steps {
+    /// `BEGIN TRANSACTION`.
+    pub const BEGIN: &str = "begin";
+    /// The ledger table, the phases table and the time-of-day macro.
+    pub const SETUP: &str = "setup";
+    /// `COMMIT`.
+    pub const COMMIT: &str = "commit";
+}
+
+/// The step name of an operation: `backup`, `collect`, `pre-check`,
+/// `relabel-N`, `fix-fields-N`, `insert`, `post-check`, `ledger`.
+pub fn step_name(op: Operation) -> String {
+    match op {
+        Operation::Snapshot => "backup".into(),
+        Operation::Collect => "collect".into(),
+        Operation::PreCheck => "pre-check".into(),
+        Operation::Relabel { phase } => format!("relabel-{phase}"),
+        Operation::FixFields { phase } => format!("fix-fields-{phase}"),
+        Operation::Insert => "insert".into(),
+        Operation::PostCheck => "post-check".into(),
+        Operation::LedgerWrite => "ledger".into(),
+    }
+}
+
+/// The script for `context`'s campaign in `mode`: the whole text and its
+/// statements one by one.
+pub fn lower(
+    context: &LowerContext<'_>,
+    mode: Mode,
+) -> Result<(String, Vec<ScriptStatement>), LowerError> {
+    distinct_tables(context, mode)?;
+    let mut script = Script::default();
+    header(context, mode, &mut script);
+    script.statement(steps::BEGIN, "BEGIN TRANSACTION;");
+    script.statement(steps::SETUP, &create_ledger(context));
+    for op in context
+        .graph
+        .order
+        .iter()
+        .filter(|op| **op == Operation::Snapshot)
+    {
+        statements(context, mode, *op, &mut script);
+    }
+    script.statement(steps::SETUP, &create_phases(context.campaign, false));
+    script.statement(steps::SETUP, &exprs::tod_macro(context.campaign, false));
+    for op in context
+        .graph
+        .order
+        .iter()
+        .filter(|op| **op != Operation::Snapshot)
+    {
+        statements(context, mode, *op, &mut script);
+    }
+    script.statement(steps::COMMIT, "COMMIT;");
+    Ok((script.text, script.statements))
+}
+
+/// The DuckDB names of the tables a run touches must all differ: two
+/// BigQuery tables that differ only by project would be one DuckDB table.
+fn distinct_tables(context: &LowerContext<'_>, mode: Mode) -> Result<(), LowerError> {
+    let campaign = context.campaign;
+    let mut tables: Vec<(&str, &TableRef)> = vec![
+        ("source", &campaign.source.node),
+        ("target", &campaign.target.node),
+        ("ledger", &context.tables.ledger),
+    ];
+    if mode == Mode::InPlace {
+        tables.push(("backup", &context.tables.snapshot));
+    }
+    for (index, (what, table)) in tables.iter().enumerate() {
+        for (other_what, other) in &tables[index + 1..] {
+            if quote::table(table) == quote::table(other) {
+                return Err(LowerError::Name {
+                    what,
+                    message: format!(
+                        "the {what} table {table} and the {other_what} table {other} are the same DuckDB \
+                         table {} (DuckDB drops the project)",
+                        quote::table(table)
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The text being built and its statements.
+#[derive(Default)]
+struct Script {
+    text: String,
+    statements: Vec<ScriptStatement>,
+}
+
+impl Script {
+    fn comment(&mut self, text: &str) {
+        self.text.push_str(&format!("-- {text}\n"));
+    }
+
+    fn statement(&mut self, step: &str, sql: &str) {
+        if sql.is_empty() {
+            return;
+        }
+        self.text.push_str(sql);
+        self.text.push('\n');
+        self.statements.push(ScriptStatement {
+            step: step.to_string(),
+            sql: sql.to_string(),
+        });
+    }
+}
+
+fn header(context: &LowerContext<'_>, mode: Mode, script: &mut Script) {
+    let campaign = context.campaign;
+    script.comment(&format!(
+        "bannerc {}: campaign {}, {} mode, DuckDB",
+        env!("CARGO_PKG_VERSION"),
+        campaign.name.node,
+        mode.as_str()
+    ));
+    script.comment(&format!("plan {}", context.plan_hash));
+    script.comment(&format!("run {}", context.run_id));
+    let staging = if mode == Mode::Fused {
+        "never written"
+    } else {
+        "relabeled in place, backed up first"
+    };
+    script.comment(&format!(
+        "source {} ({staging})",
+        quote::table(&campaign.source.node)
+    ));
+    script.comment(&format!("target {}", quote::table(&campaign.target.node)));
+    script.comment(&format!("ledger {}", quote::table(&context.tables.ledger)));
+    script.comment(&format!(
+        "zone {} (offsets computed at compile time)",
+        campaign.zone.node.name()
+    ));
+}
+
+fn statements(context: &LowerContext<'_>, mode: Mode, op: Operation, script: &mut Script) {
+    let step = step_name(op);
+    script.comment(&op.label());
+    match op {
+        Operation::Snapshot => script.statement(&step, &backup(context)),
+        Operation::Collect => {
+            script.statement(&step, &collect(context));
+            script.statement(&step, &checks::counts_from_taken(context));
+        }
+        Operation::PreCheck => {
+            if mode == Mode::InPlace {
+                script.statement(&step, &checks::counts_from_staging(context));
+            }
+            for check in checks::pre_flight(context, mode) {
+                script.statement(&step, &check);
+            }
+        }
+        Operation::Relabel { phase } => {
+            script.statement(&step, &relabel(context, phase_by_id(context, phase)))
+        }
+        Operation::FixFields { phase } => {
+            script.statement(&step, &fix_fields(context, phase_by_id(context, phase)));
+        }
+        Operation::Insert => script.statement(&step, &insert(context, mode)),
+        Operation::PostCheck => {
+            for check in checks::post_write(context) {
+                script.statement(&step, &check);
+            }
+        }
+        Operation::LedgerWrite => script.statement(&step, &ledger_row(context, mode)),
+    }
+}
+
+fn phase_by_id<'a>(context: &LowerContext<'a>, id: u32) -> Option<&'a Phase> {
+    context.campaign.phases.iter().find(|p| p.id == id)
+}
+
+fn backup(context: &LowerContext<'_>) -> String {
+    format!(
+        "CREATE TABLE {} AS SELECT * FROM {};",
+        quote::table(&context.tables.snapshot),
+        quote::table(&context.campaign.source.node)
+    )
+}
+
+/// The ledger's DuckDB columns: BigQuery's `STRING` is `VARCHAR` and its
+/// `TIMESTAMP` (an instant) is `TIMESTAMPTZ`.
+pub fn ledger_columns() -> Vec<(&'static str, &'static str)> {
+    ledger::COLUMNS
+        .iter()
+        .map(|(name, kind)| {
+            let kind = match *kind {
+                "TIMESTAMP" => "TIMESTAMPTZ",
+                "INT64" => "BIGINT",
+                _ => "VARCHAR",
+            };
+            (*name, kind)
+        })
+        .collect()
+}
+
+fn create_ledger(context: &LowerContext<'_>) -> String {
+    let columns: Vec<String> = ledger_columns()
+        .iter()
+        .map(|(name, kind)| format!("  {} {kind}", quote::ident(name)))
+        .collect();
+    format!(
+        "CREATE TABLE IF NOT EXISTS {} (\n{}\n);",
+        quote::table(&context.tables.ledger),
+        columns.join(",\n")
+    )
+}
+
+/// The phases as a temporary table (replacing one of the same name when
+/// `replace`, for inspections on a reused connection): number, target date, log name, banner,
+/// expected rows, the target day's instants, and the start of the phase's
+/// entry in the ledger's JSON counts.
+pub fn create_phases(campaign: &Campaign, replace: bool) -> String {
+    let zone = &campaign.zone.node;
+    let rows: Vec<String> = campaign
+        .phases
+        .iter()
+        .map(|phase| {
+            let (day_start, day_end) =
+                zone::day_bounds(&crate::ir::DateRange::day(phase.target.node), zone);
+            let day_end =
+                day_end.map_or_else(|| "CAST('infinity' AS TIMESTAMPTZ)".into(), quote::instant);
+            let expected = phase
+                .expected_rows
+                .map_or_else(|| "CAST(NULL AS BIGINT)".to_string(), |n| n.to_string());
+            format!(
+                "  ({}, {}, {}, {}, {expected}, {}, {day_end}, {})",
+                phase.id,
+                quote::date(phase.target.node),
+                quote::string(phase.log_name.as_str()),
+                quote::string(phase.banner.as_str()),
+                quote::instant(day_start),
+                quote::string(&count_json_prefix(phase)),
+            )
+        })
+        .collect();
+    let create = if replace {
+        "CREATE OR REPLACE TEMP TABLE"
+    } else {
+        "CREATE TEMP TABLE"
+    };
+    format!(
+        "{create} {PHASES} AS\nSELECT * FROM (VALUES\n{}\n) AS v(phase, target_date, log_name, banner_id, \
+         expected_rows, day_start, day_end, count_json);",
+        rows.join(",\n")
+    )
+}
+
+/// `{"phase":1,"log_name":"…","taken_rows":` — completed with the count.
+fn count_json_prefix(phase: &Phase) -> String {
+    let log_name = serde_json::Value::from(phase.log_name.as_str());
+    format!(
+        "{{\"phase\":{},\"log_name\":{log_name},\"taken_rows\":",
+        phase.id
+    )
+}
+
+/// Fused mode's one scan: every taken row, moved to its target date,
+/// relabeled and with its JSON fields fixed, with its phase and original
+/// `start_time` beside it.
+fn collect(context: &LowerContext<'_>) -> String {
+    let campaign = context.campaign;
+    let retimed = retimed_by_phase(campaign, "s.bannerc_phase", "s.bannerc_tod_us");
+    let payload = exprs::fixed_payload(
+        "s.\"jsonPayload\"",
+        "p.target_date",
+        "p.banner_id",
+        &campaign.transform,
+    );
+    format!(
+        "CREATE TEMP TABLE {TAKEN} AS\n\
+         SELECT\n\
+         \x20 s.* EXCLUDE (bannerc_phase, bannerc_tod_us) REPLACE (\n\
+         \x20   {retimed} AS \"timestamp\",\n\
+         \x20   p.log_name AS \"logName\",\n\
+         \x20   {payload} AS \"jsonPayload\"\n\
+         \x20 ),\n\
+         \x20 p.phase AS bannerc_phase,\n\
+         \x20 s.\"jsonPayload\".\"start_time\" AS bannerc_start_time\n\
+         FROM (\n\
+         \x20 SELECT\n\
+         \x20   *,\n\
+         \x20   {} AS bannerc_phase,\n\
+         \x20   {}(\"timestamp\") AS bannerc_tod_us\n\
+         \x20 FROM {}\n\
+         \x20 WHERE {}\n\
+         ) AS s\n\
+         JOIN {PHASES} AS p ON p.phase = s.bannerc_phase;",
+        exprs::phase_of_row(campaign, ""),
+        exprs::TOD_MACRO,
+        quote::table(&campaign.source.node),
+        exprs::scan_filter(campaign, ""),
+    )
+}
+
+/// The new `timestamp` of a row of phase `phase` (a column) whose local
+/// time of day is `tod_us`: a `CASE` over the phases' target days.
+pub fn retimed_by_phase(campaign: &Campaign, phase: &str, tod_us: &str) -> String {
+    let mut retimed = format!("CASE {phase}");
+    for each in &campaign.phases {
+        let when = exprs::retimed(tod_us, each.target.node, &campaign.zone.node);
+        retimed.push_str(&format!("\n      WHEN {} THEN {when}", each.id));
+    }
+    retimed.push_str("\n    END");
+    retimed
+}
+
+fn relabel(context: &LowerContext<'_>, phase: Option<&Phase>) -> String {
+    let Some(phase) = phase else {
+        return String::new();
+    };
+    let campaign = context.campaign;
+    let tod = format!("{}(\"timestamp\")", exprs::TOD_MACRO);
+    format!(
+        "UPDATE {} SET\n  \"timestamp\" = {},\n  \"logName\" = {}\nWHERE {};",
+        quote::table(&campaign.source.node),
+        exprs::retimed(&tod, phase.target.node, &campaign.zone.node),
+        quote::string(phase.log_name.as_str()),
+        exprs::phase_rule(campaign, phase, ""),
+    )
+}
+
+/// One `UPDATE` per phase: all four fields in one `struct_update`.
+fn fix_fields(context: &LowerContext<'_>, phase: Option<&Phase>) -> String {
+    let Some(phase) = phase else {
+        return String::new();
+    };
+    let campaign = context.campaign;
+    let payload = exprs::fixed_payload(
+        "\"jsonPayload\"",
+        &quote::date(phase.target.node),
+        &quote::string(phase.banner.as_str()),
+        &campaign.transform,
+    );
+    format!(
+        "UPDATE {} SET\n  \"jsonPayload\" = {payload}\nWHERE \"logName\" = {};",
+        quote::table(&campaign.source.node),
+        quote::string(phase.log_name.as_str())
+    )
+}
+
+fn insert(context: &LowerContext<'_>, mode: Mode) -> String {
+    let target = quote::table(&context.campaign.target.node);
+    match mode {
+        Mode::Fused => {
+            format!(
+                "INSERT INTO {target}\nSELECT * EXCLUDE ({}) FROM {TAKEN};",
+                HELPER_COLUMNS.join(", ")
+            )
+        }
+        Mode::InPlace => format!(
+            "INSERT INTO {target}\nSELECT * FROM {} WHERE \"logName\" IN (SELECT log_name FROM {PHASES});",
+            quote::table(&context.campaign.source.node)
+        ),
+    }
+}
+
+fn ledger_row(context: &LowerContext<'_>, mode: Mode) -> String {
+    let campaign = context.campaign;
+    let names: Vec<String> = ledger::COLUMNS
+        .iter()
+        .map(|(name, _)| quote::ident(name))
+        .collect();
+    let backup = match mode {
+        Mode::Fused => "CAST(NULL AS VARCHAR)".to_string(),
+        Mode::InPlace => quote::string(&context.tables.snapshot.to_string()),
+    };
+    let values = [
+        quote::string(context.run_id),
+        quote::string(context.plan_hash),
+        quote::string(campaign.name.node.as_str()),
+        quote::string(&campaign.source.node.to_string()),
+        quote::string(&campaign.target.node.to_string()),
+        quote::string(mode.as_str()),
+        quote::string(ledger::STATUS_APPLIED),
+        format!(
+            "(SELECT '[' || string_agg(p.count_json || c.taken_rows || '}}', ',' ORDER BY p.phase) || ']' \
+             FROM {COUNTS} AS c JOIN {PHASES} AS p ON p.phase = c.phase)"
+        ),
+        quote::string(&Claims::of(campaign).to_json()),
+        backup,
+        // DuckDB's clock stands still inside a transaction: `current_timestamp`
+        // is the run's start, and a version-7 UUID carries the wall clock.
+        "current_timestamp".into(),
+        "uuid_extract_timestamp(uuidv7())".into(),
+        "CAST(NULL AS TIMESTAMPTZ)".into(),
+    ];
+    format!(
+        "INSERT INTO {} ({})\nSELECT\n  {};",
+        quote::table(&context.tables.ledger),
+        names.join(", "),
+        values.join(",\n  ")
+    )
+}
