@@ -26,16 +26,16 @@ BEGIN
   BEGIN TRANSACTION;
   CREATE TEMP TABLE bannerc_phases AS
   SELECT * FROM UNNEST([
-    STRUCT(1 AS phase, DATE '2025-04-25' AS target_date, 'H_5904_distinct_2025-04-25_1' AS log_name, '5904' AS banner_id, CAST(NULL AS INT64) AS expected_rows),
-    STRUCT(2 AS phase, DATE '2025-04-25' AS target_date, 'H_5904_distinct_2025-04-25_2' AS log_name, '5904' AS banner_id, CAST(NULL AS INT64) AS expected_rows),
-    STRUCT(3 AS phase, DATE '2025-04-26' AS target_date, 'H_5904_distinct_2025-04-26_1' AS log_name, '5904' AS banner_id, CAST(NULL AS INT64) AS expected_rows),
-    STRUCT(4 AS phase, DATE '2025-04-26' AS target_date, 'H_5904_distinct_2025-04-26_2' AS log_name, '5904' AS banner_id, CAST(NULL AS INT64) AS expected_rows),
-    STRUCT(5 AS phase, DATE '2025-04-27' AS target_date, 'H_5904_distinct_2025-04-27_1' AS log_name, '5904' AS banner_id, CAST(NULL AS INT64) AS expected_rows),
-    STRUCT(6 AS phase, DATE '2025-04-27' AS target_date, 'H_5904_distinct_2025-04-27_2' AS log_name, '5904' AS banner_id, CAST(NULL AS INT64) AS expected_rows),
-    STRUCT(7 AS phase, DATE '2025-04-28' AS target_date, 'H_5904_distinct_2025-04-28_1' AS log_name, '5904' AS banner_id, CAST(NULL AS INT64) AS expected_rows),
-    STRUCT(8 AS phase, DATE '2025-04-28' AS target_date, 'H_5904_distinct_2025-04-28_2' AS log_name, '5904' AS banner_id, CAST(NULL AS INT64) AS expected_rows),
-    STRUCT(9 AS phase, DATE '2025-04-29' AS target_date, 'H_5904_distinct_2025-04-29_1' AS log_name, '5904' AS banner_id, CAST(NULL AS INT64) AS expected_rows),
-    STRUCT(10 AS phase, DATE '2025-04-29' AS target_date, 'H_5904_distinct_2025-04-29_2' AS log_name, '5904' AS banner_id, CAST(NULL AS INT64) AS expected_rows)
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(1, DATE '2025-04-25', 'H_5904_distinct_2025-04-25_1', '5904', NULL),
+    (2, DATE '2025-04-25', 'H_5904_distinct_2025-04-25_2', '5904', NULL),
+    (3, DATE '2025-04-26', 'H_5904_distinct_2025-04-26_1', '5904', NULL),
+    (4, DATE '2025-04-26', 'H_5904_distinct_2025-04-26_2', '5904', NULL),
+    (5, DATE '2025-04-27', 'H_5904_distinct_2025-04-27_1', '5904', NULL),
+    (6, DATE '2025-04-27', 'H_5904_distinct_2025-04-27_2', '5904', NULL),
+    (7, DATE '2025-04-28', 'H_5904_distinct_2025-04-28_1', '5904', NULL),
+    (8, DATE '2025-04-28', 'H_5904_distinct_2025-04-28_2', '5904', NULL),
+    (9, DATE '2025-04-29', 'H_5904_distinct_2025-04-29_1', '5904', NULL),
+    (10, DATE '2025-04-29', 'H_5904_distinct_2025-04-29_2', '5904', NULL)
   ]);
   -- pre-flight checks
   CREATE TEMP TABLE bannerc_counts AS

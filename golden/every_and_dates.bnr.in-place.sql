@@ -26,11 +26,11 @@ BEGIN
   BEGIN TRANSACTION;
   CREATE TEMP TABLE bannerc_phases AS
   SELECT * FROM UNNEST([
-    STRUCT(1 AS phase, DATE '2025-07-01' AS target_date, 'H_5905_distinct_2025-07-01' AS log_name, '5905' AS banner_id, CAST(NULL AS INT64) AS expected_rows),
-    STRUCT(2 AS phase, DATE '2025-07-04' AS target_date, 'H_5905_distinct_2025-07-04' AS log_name, '5905' AS banner_id, CAST(NULL AS INT64) AS expected_rows),
-    STRUCT(3 AS phase, DATE '2025-07-07' AS target_date, 'H_5905_distinct_2025-07-07' AS log_name, '5905' AS banner_id, CAST(NULL AS INT64) AS expected_rows),
-    STRUCT(4 AS phase, DATE '2025-07-10' AS target_date, 'H_5905_distinct_2025-07-10' AS log_name, '5905' AS banner_id, CAST(NULL AS INT64) AS expected_rows),
-    STRUCT(5 AS phase, DATE '2025-07-13' AS target_date, 'H_5905_distinct_2025-07-13' AS log_name, '5905' AS banner_id, CAST(NULL AS INT64) AS expected_rows)
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(1, DATE '2025-07-01', 'H_5905_distinct_2025-07-01', '5905', NULL),
+    (2, DATE '2025-07-04', 'H_5905_distinct_2025-07-04', '5905', NULL),
+    (3, DATE '2025-07-07', 'H_5905_distinct_2025-07-07', '5905', NULL),
+    (4, DATE '2025-07-10', 'H_5905_distinct_2025-07-10', '5905', NULL),
+    (5, DATE '2025-07-13', 'H_5905_distinct_2025-07-13', '5905', NULL)
   ]);
   -- pre-flight checks
   CREATE TEMP TABLE bannerc_counts AS

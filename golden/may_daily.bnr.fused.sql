@@ -24,13 +24,13 @@ BEGIN
   BEGIN TRANSACTION;
   CREATE TEMP TABLE bannerc_phases AS
   SELECT * FROM UNNEST([
-    STRUCT(1 AS phase, DATE '2025-05-01' AS target_date, 'H_5903_distinct_2025-05-01' AS log_name, '5903' AS banner_id, CAST(NULL AS INT64) AS expected_rows),
-    STRUCT(2 AS phase, DATE '2025-05-02' AS target_date, 'H_5903_distinct_2025-05-02' AS log_name, '5903' AS banner_id, CAST(NULL AS INT64) AS expected_rows),
-    STRUCT(3 AS phase, DATE '2025-05-03' AS target_date, 'H_5903_distinct_2025-05-03' AS log_name, '5903' AS banner_id, CAST(NULL AS INT64) AS expected_rows),
-    STRUCT(4 AS phase, DATE '2025-05-04' AS target_date, 'H_5903_distinct_2025-05-04' AS log_name, '5903' AS banner_id, CAST(NULL AS INT64) AS expected_rows),
-    STRUCT(5 AS phase, DATE '2025-05-05' AS target_date, 'H_5903_distinct_2025-05-05' AS log_name, '5903' AS banner_id, CAST(NULL AS INT64) AS expected_rows),
-    STRUCT(6 AS phase, DATE '2025-05-06' AS target_date, 'H_5903_distinct_2025-05-06' AS log_name, '5903' AS banner_id, CAST(NULL AS INT64) AS expected_rows),
-    STRUCT(7 AS phase, DATE '2025-05-07' AS target_date, 'H_5903_distinct_2025-05-07' AS log_name, '5903' AS banner_id, CAST(NULL AS INT64) AS expected_rows)
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(1, DATE '2025-05-01', 'H_5903_distinct_2025-05-01', '5903', NULL),
+    (2, DATE '2025-05-02', 'H_5903_distinct_2025-05-02', '5903', NULL),
+    (3, DATE '2025-05-03', 'H_5903_distinct_2025-05-03', '5903', NULL),
+    (4, DATE '2025-05-04', 'H_5903_distinct_2025-05-04', '5903', NULL),
+    (5, DATE '2025-05-05', 'H_5903_distinct_2025-05-05', '5903', NULL),
+    (6, DATE '2025-05-06', 'H_5903_distinct_2025-05-06', '5903', NULL),
+    (7, DATE '2025-05-07', 'H_5903_distinct_2025-05-07', '5903', NULL)
   ]);
   -- collect taken rows
   CREATE TEMP TABLE bannerc_taken AS

@@ -24,8 +24,8 @@ BEGIN
   BEGIN TRANSACTION;
   CREATE TEMP TABLE bannerc_phases AS
   SELECT * FROM UNNEST([
-    STRUCT(1 AS phase, DATE '2025-04-05' AS target_date, 'H_5902_distinct_2025-04-05' AS log_name, '5902' AS banner_id, CAST(NULL AS INT64) AS expected_rows),
-    STRUCT(2 AS phase, DATE '2025-04-26' AS target_date, 'H_5902_distinct_2025-04-26' AS log_name, '5902' AS banner_id, CAST(NULL AS INT64) AS expected_rows)
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(1, DATE '2025-04-05', 'H_5902_distinct_2025-04-05', '5902', NULL),
+    (2, DATE '2025-04-26', 'H_5902_distinct_2025-04-26', '5902', NULL)
   ]);
   -- collect taken rows
   CREATE TEMP TABLE bannerc_taken AS

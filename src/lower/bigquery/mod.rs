@@ -170,29 +170,33 @@ fn create_ledger(context: &LowerContext<'_>) -> String {
     )
 }
 
+/// The phases as a temporary table. The first element of the array names
+/// the struct's fields and types; the others are plain tuples of it.
 fn create_phases(context: &LowerContext<'_>) -> String {
     let rows: Vec<String> = context
         .campaign
         .phases
         .iter()
-        .map(|phase| {
-            let expected = phase
-                .expected_rows
-                .map_or_else(|| "CAST(NULL AS INT64)".to_string(), |n| n.to_string());
-            format!(
-                "  STRUCT({} AS phase, {} AS target_date, {} AS log_name, {} AS banner_id, {expected} AS expected_rows)",
+        .enumerate()
+        .map(|(index, phase)| {
+            let expected = phase.expected_rows.map_or_else(|| "NULL".to_string(), |n| n.to_string());
+            let values = format!(
+                "({}, {}, {}, {}, {expected})",
                 phase.id,
                 quote::date(phase.target.node),
                 quote::string(phase.log_name.as_str()),
                 quote::string(phase.banner.as_str()),
-            )
+            );
+            let kind = if index == 0 { PHASE_STRUCT } else { "" };
+            format!("  {kind}{values}")
         })
         .collect();
-    format!(
-        "CREATE TEMP TABLE {PHASES} AS\nSELECT * FROM UNNEST([\n{}\n]);",
-        rows.join(",\n")
-    )
+    format!("CREATE TEMP TABLE {PHASES} AS\nSELECT * FROM UNNEST([\n{}\n]);", rows.join(",\n"))
 }
+
+/// The type of a row of the phases table.
+const PHASE_STRUCT: &str =
+    "STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>";
 
 /// The temporary table of special log names, when there are any.
 fn create_specials(context: &LowerContext<'_>) -> Option<String> {
