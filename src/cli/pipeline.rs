@@ -128,3 +128,45 @@ pub fn needs_counts_diagnostic(spec: &CampaignSpec) -> Diagnostic {
     Diagnostic::error("E0410", "this volume split needs the source's per-day row counts", span)
         .with_hint("pass `--stats counts.csv` (columns date,rows), or run `bannerc plan`, which reads them from the engine")
 }
+
+/// How far a text got through the whole pipeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reached {
+    /// The front end or the checks reported errors.
+    Rejected,
+    /// Both modes lowered and verified.
+    Verified,
+}
+
+/// Push arbitrary text through every stage: front end, expansion (a volume
+/// split gets 1,000 rows a day), checks, and both lowerings with
+/// verification. Used by the fuzz targets and the arbitrary-text property
+/// test: any panic, and any verification failure, is a bug.
+pub fn run_text(text: &str, yaml: bool) -> Result<Reached, CompileFailure> {
+    let (spec, diagnostics) = if yaml { config::parse(text) } else { syntax::parse(text) };
+    let Some(spec) = spec.filter(|_| !has_errors(&diagnostics)) else {
+        return Ok(Reached::Rejected);
+    };
+    let counts = plan::needs_counts(&spec).then(|| uniform_counts(&spec));
+    let Ok(campaign) = plan::expand(&spec, counts.as_ref()) else {
+        return Ok(Reached::Rejected);
+    };
+    if has_errors(&check::check(&campaign, false)) {
+        return Ok(Reached::Rejected);
+    }
+    for dialect in [Dialect::Bigquery, Dialect::Duckdb] {
+        for mode in [crate::ir::Mode::Fused, crate::ir::Mode::InPlace] {
+            compile(&campaign, dialect, &LowerOptions { mode, run_id: None })?;
+        }
+    }
+    Ok(Reached::Verified)
+}
+
+/// 1,000 rows on every day of a split's window.
+fn uniform_counts(spec: &CampaignSpec) -> DayCounts {
+    spec.split
+        .iter()
+        .flat_map(|split| split.window.node.iter_days())
+        .map(|day| (day, 1_000))
+        .collect()
+}

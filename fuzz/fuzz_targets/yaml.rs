@@ -1,0 +1,13 @@
+//! Arbitrary bytes through the YAML front end, checks, lowering and
+//! verification. Nothing may panic, and nothing that checks clean may fail
+//! verification.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let outcome = bannerc::cli::pipeline::run_text(text, true);
+        assert!(outcome.is_ok(), "{outcome:?}");
+    }
+});
