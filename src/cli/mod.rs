@@ -2,6 +2,7 @@
 
 mod check;
 mod compile;
+mod import;
 pub mod explain;
 pub mod pipeline;
 pub mod render;
@@ -61,6 +62,9 @@ enum Command {
     Check(check::CheckArgs),
     /// Show a campaign's phases and the steps of its run.
     Explain(explain::ExplainArgs),
+    /// Turn a YAML configuration into a `.bnr` campaign (and its run
+    /// settings into a `bannerc.toml` profile).
+    Import(import::ImportArgs),
 }
 
 /// Options shared by the commands that compile.
@@ -109,6 +113,7 @@ pub fn main() -> ExitCode {
         Command::Compile(args) => compile::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Import(args) => import::run(&args),
     };
     ExitCode::from(code)
 }
