@@ -29,7 +29,11 @@ fn campaign_spec(n: u32) -> CampaignSpec {
             let takes = DateRange::day(day);
             day += Days::days(1);
             let special = if i % 100 == 0 {
-                LogName::new(&format!("special-{i}")).ok().map(bare).into_iter().collect()
+                LogName::new(&format!("special-{i}"))
+                    .ok()
+                    .map(bare)
+                    .into_iter()
+                    .collect()
             } else {
                 Vec::new()
             };
@@ -38,7 +42,10 @@ fn campaign_spec(n: u32) -> CampaignSpec {
                 takes: vec![bare(takes)],
                 special,
                 except: Vec::new(),
-                target: bare(NaiveDate::from_ymd_opt(2040, 1, 1).unwrap_or_default() + Days::days(i64::from(i))),
+                target: bare(
+                    NaiveDate::from_ymd_opt(2040, 1, 1).unwrap_or_default()
+                        + Days::days(i64::from(i)),
+                ),
                 suffix: None,
                 banner: None,
                 span: Span::default(),
@@ -85,7 +92,12 @@ fn breakdown(spec: &CampaignSpec) {
     let t = Instant::now();
     let _ = black_box(bannerc::check::check(&campaign, false));
     let check = t.elapsed();
-    println!("{:>8}  expand {:.1}ms, check {:.1}ms", "", ms(expand), ms(check));
+    println!(
+        "{:>8}  expand {:.1}ms, check {:.1}ms",
+        "",
+        ms(expand),
+        ms(check)
+    );
     for mode in [Mode::Fused, Mode::InPlace] {
         let options = LowerOptions { mode, run_id: None };
         let t = Instant::now();
@@ -111,7 +123,10 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 }
 
 fn main() {
-    println!("{:>8}  {:>12}  {:>12}  {:>10}", "phases", "median", "min", "SQL bytes");
+    println!(
+        "{:>8}  {:>12}  {:>12}  {:>10}",
+        "phases", "median", "min", "SQL bytes"
+    );
     let mut previous: Option<(u32, Duration)> = None;
     for n in [1_000, 10_000] {
         let spec = campaign_spec(n);
@@ -126,7 +141,11 @@ fn main() {
             .collect();
         let min = samples.iter().min().copied().unwrap_or_default();
         let median = median(samples);
-        println!("{n:>8}  {:>10.1}ms  {:>10.1}ms  {bytes:>10}", ms(median), ms(min));
+        println!(
+            "{n:>8}  {:>10.1}ms  {:>10.1}ms  {bytes:>10}",
+            ms(median),
+            ms(min)
+        );
         breakdown(&spec);
         if let Some((m, before)) = previous {
             println!(

@@ -39,14 +39,20 @@ impl Diagnostic {
             severity: Severity::Error,
             code,
             message: message.into(),
-            labels: vec![Label { span, message: String::new() }],
+            labels: vec![Label {
+                span,
+                message: String::new(),
+            }],
             hint: None,
         }
     }
 
     /// A warning about `span`.
     pub fn warning(code: &'static str, message: impl Into<String>, span: Span) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message, span) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message, span)
+        }
     }
 
     /// An error from a refused name or value at `span`, keeping its hint.
@@ -65,7 +71,10 @@ impl Diagnostic {
 
     /// Add a secondary place.
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
-        self.labels.push(Label { span, message: message.into() });
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
         self
     }
 

@@ -14,7 +14,9 @@ fn mutated(seed: &'static str) -> impl Strategy<Value = String> {
                 at -= 1;
             }
             let end = (at + insert.len() % 7).min(text.len());
-            let end = (end..=text.len()).find(|&e| text.is_char_boundary(e)).unwrap_or(text.len());
+            let end = (end..=text.len())
+                .find(|&e| text.is_char_boundary(e))
+                .unwrap_or(text.len());
             text.replace_range(at..end, &insert);
         }
         text

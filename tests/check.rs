@@ -27,7 +27,10 @@ fn campaign(phases: &str) -> String {
 }
 
 fn only(text: &str, code: &str) -> Diagnostic {
-    let found: Vec<Diagnostic> = diagnostics(text).into_iter().filter(|d| d.code == code).collect();
+    let found: Vec<Diagnostic> = diagnostics(text)
+        .into_iter()
+        .filter(|d| d.code == code)
+        .collect();
     assert_eq!(found.len(), 1, "{found:#?}");
     found.into_iter().next().expect("one")
 }
@@ -39,7 +42,10 @@ fn overlapping_days_point_at_both_ranges() {
     );
     let error = only(&text, "E0501");
     assert!(error.is_error());
-    assert_eq!(error.message, "phases 1 and 2 both take the days 2025-04-20..2025-04-21");
+    assert_eq!(
+        error.message,
+        "phases 1 and 2 both take the days 2025-04-20..2025-04-21"
+    );
     assert_eq!(place(&text, error.labels[0].span), (6, 14, 22));
     assert_eq!(place(&text, error.labels[1].span), (5, 14, 22));
 }
@@ -71,7 +77,10 @@ fn two_phases_writing_one_log_name_are_refused() {
         "    phase 1: 2025-04-01..2025-04-10 -> 2025-05-25\n    phase 2: 2025-04-11..2025-04-20 -> 2025-05-26 as \"2025-05-25\"\n",
     );
     let error = only(&text, "E0504");
-    assert_eq!(error.message, "phases 1 and 2 both write the log name \"H_5902_distinct_2025-05-25\"");
+    assert_eq!(
+        error.message,
+        "phases 1 and 2 both write the log name \"H_5902_distinct_2025-05-25\""
+    );
     assert_eq!(place(&text, error.labels[0].span).0, 6);
     assert_eq!(place(&text, error.labels[1].span).0, 5);
 }
@@ -100,7 +109,10 @@ fn warnings_for_target_inside_days_and_gaps() {
     assert!(!target.is_error());
     assert_eq!(place(&text, target.labels[0].span), (5, 40, 10));
     let gap = only(&text, "W0503");
-    assert_eq!(gap.message, "no phase takes the days 2025-04-11..2025-04-14");
+    assert_eq!(
+        gap.message,
+        "no phase takes the days 2025-04-11..2025-04-14"
+    );
     assert_eq!(place(&text, gap.labels[0].span), (6, 14, 22));
 }
 
@@ -110,7 +122,11 @@ fn deny_warnings_makes_them_errors() {
     let (spec, _) = bannerc::syntax::parse(&text);
     let campaign = bannerc::plan::expand(&spec.expect("parses"), None).expect("expands");
     assert!(check(&campaign, false).iter().all(|d| !d.is_error()));
-    assert!(check(&campaign, true).iter().any(|d| d.is_error() && d.code == "W0501"));
+    assert!(
+        check(&campaign, true)
+            .iter()
+            .any(|d| d.is_error() && d.code == "W0501")
+    );
 }
 
 #[test]
@@ -139,7 +155,10 @@ fn in_place_steps_follow_the_dependencies() {
     let position = |op: Operation| graph.order.iter().position(|o| *o == op).expect("present");
     for edge in graph.graph.raw_edges() {
         let (from, to) = (graph.graph[edge.source()], graph.graph[edge.target()]);
-        assert!(position(from) < position(to), "{from:?} -> {to:?} runs backwards");
+        assert!(
+            position(from) < position(to),
+            "{from:?} -> {to:?} runs backwards"
+        );
     }
     let dot = graph.to_dot("C");
     assert!(dot.starts_with("digraph \"C\" {") && dot.contains("relabel phase 2"));
@@ -159,5 +178,8 @@ fn a_cycle_is_reported_whole() {
     ];
     let error = order_accesses(nodes, |name| name.to_string()).expect_err("a cycle");
     assert_eq!(error.0, vec!["a", "b", "c", "a"]);
-    assert_eq!(error.to_string(), "the operations form a cycle: a -> b -> c -> a");
+    assert_eq!(
+        error.to_string(),
+        "the operations form a cycle: a -> b -> c -> a"
+    );
 }

@@ -24,24 +24,46 @@ fn stderr(output: &Output) -> String {
 fn compile_writes_the_verified_script() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("plan.sql");
-    let output = bannerc(&["compile", "golden/worked_example.bnr", "-o", out.to_str().unwrap()]);
+    let output = bannerc(&[
+        "compile",
+        "golden/worked_example.bnr",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let sql = std::fs::read_to_string(&out).expect("written");
-    assert_eq!(sql, std::fs::read_to_string("golden/worked_example.bnr.fused.sql").unwrap());
-    assert!(stderr(&output).contains("W0501"), "warnings are still shown");
+    assert_eq!(
+        sql,
+        std::fs::read_to_string("golden/worked_example.bnr.fused.sql").unwrap()
+    );
+    assert!(
+        stderr(&output).contains("W0501"),
+        "warnings are still shown"
+    );
 }
 
 #[test]
 fn compile_refuses_a_bad_campaign_and_writes_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("plan.sql");
-    let output = bannerc(&["compile", "golden/error_overlap.bnr", "-o", out.to_str().unwrap()]);
+    let output = bannerc(&[
+        "compile",
+        "golden/error_overlap.bnr",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(1));
     assert!(!out.exists());
     let err = stderr(&output);
-    assert!(err.contains("[E0501] Error: phases 1 and 2 both take the days"), "{err}");
+    assert!(
+        err.contains("[E0501] Error: phases 1 and 2 both take the days"),
+        "{err}"
+    );
     assert!(err.contains("golden/error_overlap.bnr:7:14"), "{err}");
-    assert!(dir.path().read_dir().unwrap().next().is_none(), "no temporary file is left");
+    assert!(
+        dir.path().read_dir().unwrap().next().is_none(),
+        "no temporary file is left"
+    );
 }
 
 #[test]
@@ -53,10 +75,20 @@ fn deny_warnings_refuses_warnings() {
 
 #[test]
 fn compile_in_place_and_duckdb() {
-    let output = bannerc(&["compile", "golden/worked_example.yaml", "--mode", "in-place"]);
+    let output = bannerc(&[
+        "compile",
+        "golden/worked_example.yaml",
+        "--mode",
+        "in-place",
+    ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stdout(&output).contains("CREATE SNAPSHOT TABLE"));
-    let output = bannerc(&["compile", "golden/worked_example.bnr", "--dialect", "duckdb"]);
+    let output = bannerc(&[
+        "compile",
+        "golden/worked_example.bnr",
+        "--dialect",
+        "duckdb",
+    ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stdout(&output).contains("\"banner_data\".\"banner_call_data\""));
 }
@@ -66,7 +98,12 @@ fn a_volume_split_needs_counts_to_compile() {
     let output = bannerc(&["compile", "golden/june_rotation.bnr"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("E0410"), "{}", stderr(&output));
-    let output = bannerc(&["compile", "golden/june_rotation.bnr", "--stats", "golden/june_rotation.counts.csv"]);
+    let output = bannerc(&[
+        "compile",
+        "golden/june_rotation.bnr",
+        "--stats",
+        "golden/june_rotation.counts.csv",
+    ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
 
@@ -75,7 +112,11 @@ fn check_reports_every_file_and_fails_on_any_error() {
     let output = bannerc(&["check", "golden/worked_example.bnr", "golden/may_daily.bnr"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stderr(&output).contains("checked 2 files: 2 clean"));
-    let output = bannerc(&["check", "golden/worked_example.bnr", "golden/error_bad_date.bnr"]);
+    let output = bannerc(&[
+        "check",
+        "golden/worked_example.bnr",
+        "golden/error_bad_date.bnr",
+    ]);
     assert_eq!(output.status.code(), Some(1));
 }
 
@@ -92,7 +133,13 @@ fn check_github_annotations() {
 
 #[test]
 fn check_json_lists_files_and_positions() {
-    let output = bannerc(&["check", "--format", "json", "golden/error_several.bnr", "golden/may_daily.bnr"]);
+    let output = bannerc(&[
+        "check",
+        "--format",
+        "json",
+        "golden/error_several.bnr",
+        "golden/may_daily.bnr",
+    ]);
     let files: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
     assert_eq!(files[0]["ok"], false);
     assert_eq!(files[0]["diagnostics"].as_array().unwrap().len(), 2);
@@ -117,8 +164,14 @@ fn explain_json_is_stable() {
     assert_eq!(explained["zone"], "UTC");
     let third = &explained["phases"][2];
     assert_eq!(third["id"], 3);
-    assert_eq!(third["takes"], serde_json::json!([["2025-04-25", "2025-04-28"]]));
-    assert_eq!(third["special"], serde_json::json!(["add-report-prod-server"]));
+    assert_eq!(
+        third["takes"],
+        serde_json::json!([["2025-04-25", "2025-04-28"]])
+    );
+    assert_eq!(
+        third["special"],
+        serde_json::json!(["add-report-prod-server"])
+    );
     assert_eq!(third["target"], "2025-04-27");
     assert_eq!(third["log_name"], "H_5902_distinct_2025-04-27");
     assert_eq!(third["banner"], "5902");
@@ -127,7 +180,13 @@ fn explain_json_is_stable() {
 
 #[test]
 fn explain_graph_is_dot() {
-    let output = bannerc(&["explain", "--graph", "--mode", "in-place", "golden/worked_example.bnr"]);
+    let output = bannerc(&[
+        "explain",
+        "--graph",
+        "--mode",
+        "in-place",
+        "golden/worked_example.bnr",
+    ]);
     assert_eq!(output.status.code(), Some(0));
     assert!(stdout(&output).starts_with("digraph \"Q4_Banner_Campaign\" {"));
 }
@@ -136,7 +195,12 @@ fn explain_graph_is_dot() {
 fn import_gives_a_campaign_that_compiles_to_the_same_sql() {
     let dir = tempfile::tempdir().expect("temp dir");
     let bnr = dir.path().join("imported.bnr");
-    let output = bannerc(&["import", "golden/worked_example.yaml", "-o", bnr.to_str().unwrap()]);
+    let output = bannerc(&[
+        "import",
+        "golden/worked_example.yaml",
+        "-o",
+        bnr.to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let from_yaml = stdout(&bannerc(&["compile", "golden/worked_example.yaml"]));
     let from_bnr = stdout(&bannerc(&["compile", bnr.to_str().unwrap()]));
@@ -151,7 +215,11 @@ fn unreadable_input_is_a_clear_error() {
     std::fs::write(&garbage, [0xff, 0xfe, 0x00, 0x9f]).unwrap();
     let output = bannerc(&["check", garbage.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("invalid UTF-8"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("invalid UTF-8"),
+        "{}",
+        stderr(&output)
+    );
     let output = bannerc(&["compile", "no/such/file.bnr"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("cannot read no/such/file.bnr"));
@@ -162,6 +230,11 @@ fn help_and_usage() {
     let output = bannerc(&["--help"]);
     assert_eq!(output.status.code(), Some(0));
     assert!(stdout(&output).contains("Exit status"));
-    assert_eq!(bannerc(&["compile", "--no-such-flag", "x.bnr"]).status.code(), Some(2));
+    assert_eq!(
+        bannerc(&["compile", "--no-such-flag", "x.bnr"])
+            .status
+            .code(),
+        Some(2)
+    );
     assert!(Path::new(env!("CARGO_BIN_EXE_bannerc")).exists());
 }

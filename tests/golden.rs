@@ -24,7 +24,10 @@ fn inputs() -> Vec<PathBuf> {
         .expect("golden/ exists")
         .map(|entry| entry.expect("readable entry").path())
         .filter(|path| {
-            matches!(path.extension().and_then(|e| e.to_str()), Some("bnr" | "yaml" | "yml"))
+            matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("bnr" | "yaml" | "yml")
+            )
         })
         .collect();
     inputs.sort();
@@ -33,7 +36,11 @@ fn inputs() -> Vec<PathBuf> {
 
 /// Every output of one input, as (file name, contents).
 fn outputs(input: &Path) -> Vec<(String, String)> {
-    let stem = input.file_name().and_then(|n| n.to_str()).expect("utf-8 name").to_string();
+    let stem = input
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("utf-8 name")
+        .to_string();
     let loaded = pipeline::load(input).expect("golden input loads");
     let counts_path = input.with_extension("counts.csv");
     let counts = pipeline::read_counts(counts_path.exists().then_some(counts_path.as_path()))
@@ -48,15 +55,22 @@ fn outputs(input: &Path) -> Vec<(String, String)> {
     if has_errors(&checked.diagnostics) {
         return outputs;
     }
-    let campaign = checked.campaign.expect("a campaign without errors compiles");
+    let campaign = checked
+        .campaign
+        .expect("a campaign without errors compiles");
     let graph = OpGraph::build(&campaign, Mode::InPlace).expect("no cycle");
-    outputs.push((format!("{stem}.explain.txt"), explain::text(&campaign, &graph, Mode::InPlace)));
+    outputs.push((
+        format!("{stem}.explain.txt"),
+        explain::text(&campaign, &graph, Mode::InPlace),
+    ));
     for (dialect, prefix) in [(Dialect::Bigquery, ""), (Dialect::Duckdb, "duckdb.")] {
         for mode in [Mode::Fused, Mode::InPlace] {
             let options = LowerOptions { mode, run_id: None };
             match pipeline::compile(&campaign, dialect, &options) {
-                Ok(compiled) => outputs
-                    .push((format!("{stem}.{prefix}{}.sql", mode.as_str()), compiled.script.sql)),
+                Ok(compiled) => outputs.push((
+                    format!("{stem}.{prefix}{}.sql", mode.as_str()),
+                    compiled.script.sql,
+                )),
                 Err(pipeline::CompileFailure::Lower(error)) if dialect == Dialect::Duckdb => {
                     eprintln!("{stem}: DuckDB lowering unavailable: {error}");
                 }
@@ -87,7 +101,11 @@ fn golden_corpus() {
             }
         }
     }
-    assert!(failures.is_empty(), "golden mismatches:\n  {}", failures.join("\n  "));
+    assert!(
+        failures.is_empty(),
+        "golden mismatches:\n  {}",
+        failures.join("\n  ")
+    );
 }
 
 #[test]
@@ -95,9 +113,17 @@ fn worked_example_compiles_to_identical_sql_from_both_front_ends() {
     let bnr = outputs(&golden_dir().join("worked_example.bnr"));
     let yaml = outputs(&golden_dir().join("worked_example.yaml"));
     let sql = |outputs: &[(String, String)], suffix: &str| -> String {
-        outputs.iter().find(|(n, _)| n.ends_with(suffix)).map(|(_, s)| s.clone()).expect("output")
+        outputs
+            .iter()
+            .find(|(n, _)| n.ends_with(suffix))
+            .map(|(_, s)| s.clone())
+            .expect("output")
     };
     for suffix in [".fused.sql", ".in-place.sql"] {
-        assert_eq!(sql(&bnr, suffix), sql(&yaml, suffix), "{suffix} differs between front ends");
+        assert_eq!(
+            sql(&bnr, suffix),
+            sql(&yaml, suffix),
+            "{suffix} differs between front ends"
+        );
     }
 }

@@ -10,9 +10,18 @@ fn worked_example_lowers_and_verifies_in_both_modes() {
     let (spec, diagnostics) = bannerc::config::parse(&text);
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
     let campaign = bannerc::plan::expand(&spec.unwrap(), None).unwrap();
-    assert!(bannerc::check::check(&campaign, false).iter().all(|d| !d.is_error()));
+    assert!(
+        bannerc::check::check(&campaign, false)
+            .iter()
+            .all(|d| !d.is_error())
+    );
     for mode in [Mode::Fused, Mode::InPlace] {
-        let script = lower(&campaign, Dialect::Bigquery, &LowerOptions { mode, run_id: None }).unwrap();
+        let script = lower(
+            &campaign,
+            Dialect::Bigquery,
+            &LowerOptions { mode, run_id: None },
+        )
+        .unwrap();
         std::fs::write(format!("/tmp/worked-{}.sql", mode.as_str()), &script.sql).unwrap();
         let verified = bannerc::verify::verify(&script).unwrap();
         assert!(verified.statements > 5);

@@ -13,7 +13,12 @@ use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
 use support::{day, phase, spec};
 
-const ZONES: &[&str] = &["UTC", "Asia/Kolkata", "America/New_York", "Australia/Lord_Howe"];
+const ZONES: &[&str] = &[
+    "UTC",
+    "Asia/Kolkata",
+    "America/New_York",
+    "Australia/Lord_Howe",
+];
 const NAMES: &[&str] = &[
     "add-report-prod-server",
     "o'brien-srv; DROP TABLE x; --",
@@ -27,39 +32,47 @@ const NAMES: &[&str] = &[
 /// A well-formed campaign: disjoint ranges dealt to phases, distinct
 /// specials, distinct targets.
 fn well_formed() -> impl Strategy<Value = (String, Vec<PhaseSpec>)> {
-    (1usize..7, prop::sample::select(ZONES), any::<u64>()).prop_flat_map(|(phases, zone, seed)| {
-        let ranges = prop::collection::vec((0i64..4, 0i64..6), phases..phases * 2 + 1);
-        let specials = prop::collection::vec(prop::option::of(0usize..NAMES.len()), phases);
-        let excepts = prop::collection::vec(prop::option::of(0usize..NAMES.len()), phases);
-        (Just(phases), Just(zone.to_string()), Just(seed), ranges, specials, excepts)
-    })
-    .prop_map(|(phases, zone, seed, ranges, specials, excepts)| {
-        let start = day("2025-03-01");
-        let mut cursor = start;
-        let mut takes: Vec<Vec<DateRange>> = vec![Vec::new(); phases];
-        for (index, (gap, len)) in ranges.into_iter().enumerate() {
-            let first = cursor + Duration::days(gap);
-            let last = first + Duration::days(len);
-            cursor = last + Duration::days(1);
-            let owner = (index + seed as usize) % phases;
-            takes[owner].push(DateRange::new(first, last).expect("ordered"));
-        }
-        let mut used_specials = Vec::new();
-        let specs = (0..phases)
-            .map(|i| {
-                let special: Vec<&str> = specials[i]
-                    .map(|n| NAMES[n])
-                    .filter(|n| !used_specials.contains(n))
-                    .into_iter()
-                    .collect();
-                used_specials.extend(special.iter().copied());
-                let except: Vec<&str> = excepts[i].map(|n| NAMES[n]).into_iter().collect();
-                let target = day("2025-06-01") + Duration::days(i as i64 * 2);
-                phase(i as u32 + 1, &takes[i], &special, &except, target)
-            })
-            .collect();
-        (zone, specs)
-    })
+    (1usize..7, prop::sample::select(ZONES), any::<u64>())
+        .prop_flat_map(|(phases, zone, seed)| {
+            let ranges = prop::collection::vec((0i64..4, 0i64..6), phases..phases * 2 + 1);
+            let specials = prop::collection::vec(prop::option::of(0usize..NAMES.len()), phases);
+            let excepts = prop::collection::vec(prop::option::of(0usize..NAMES.len()), phases);
+            (
+                Just(phases),
+                Just(zone.to_string()),
+                Just(seed),
+                ranges,
+                specials,
+                excepts,
+            )
+        })
+        .prop_map(|(phases, zone, seed, ranges, specials, excepts)| {
+            let start = day("2025-03-01");
+            let mut cursor = start;
+            let mut takes: Vec<Vec<DateRange>> = vec![Vec::new(); phases];
+            for (index, (gap, len)) in ranges.into_iter().enumerate() {
+                let first = cursor + Duration::days(gap);
+                let last = first + Duration::days(len);
+                cursor = last + Duration::days(1);
+                let owner = (index + seed as usize) % phases;
+                takes[owner].push(DateRange::new(first, last).expect("ordered"));
+            }
+            let mut used_specials = Vec::new();
+            let specs = (0..phases)
+                .map(|i| {
+                    let special: Vec<&str> = specials[i]
+                        .map(|n| NAMES[n])
+                        .filter(|n| !used_specials.contains(n))
+                        .into_iter()
+                        .collect();
+                    used_specials.extend(special.iter().copied());
+                    let except: Vec<&str> = excepts[i].map(|n| NAMES[n]).into_iter().collect();
+                    let target = day("2025-06-01") + Duration::days(i as i64 * 2);
+                    phase(i as u32 + 1, &takes[i], &special, &except, target)
+                })
+                .collect();
+            (zone, specs)
+        })
 }
 
 fn expand(zone: &str, phases: Vec<PhaseSpec>) -> Campaign {
@@ -142,7 +155,9 @@ fn row() -> impl Strategy<Value = Row> {
         prop::option::weighted(0.9, prop::sample::select(NAMES)),
     )
         .prop_map(|(offset, name)| Row {
-            timestamp: offset.map(|s| Utc.with_ymd_and_hms(2025, 2, 20, 0, 0, 0).unwrap() + Duration::seconds(s)),
+            timestamp: offset.map(|s| {
+                Utc.with_ymd_and_hms(2025, 2, 20, 0, 0, 0).unwrap() + Duration::seconds(s)
+            }),
             log_name: name.map(str::to_string),
             start_time: Some("2025-03-03 10:00:00".into()),
             end_time: None,
@@ -160,9 +175,15 @@ fn independent_owner(campaign: &Campaign, row: &Row) -> Option<u32> {
             return Some(phase.id);
         }
     }
-    let special = campaign.phases.iter().flat_map(|p| &p.special).any(|s| Some(s.node.as_str()) == name);
+    let special = campaign
+        .phases
+        .iter()
+        .flat_map(|p| &p.special)
+        .any(|s| Some(s.node.as_str()) == name);
     let produced = name.is_some_and(|n| {
-        n.starts_with("H_") && n.find("_distinct_").is_some_and(|i| i > 2 && n.len() > i + 10)
+        n.starts_with("H_")
+            && n.find("_distinct_")
+                .is_some_and(|i| i > 2 && n.len() > i + 10)
     });
     if special || produced {
         return None;
@@ -171,6 +192,9 @@ fn independent_owner(campaign: &Campaign, row: &Row) -> Option<u32> {
     campaign
         .phases
         .iter()
-        .find(|p| p.takes.iter().any(|r| r.node.contains(day)) && !p.except.iter().any(|x| Some(x.node.as_str()) == name))
+        .find(|p| {
+            p.takes.iter().any(|r| r.node.contains(day))
+                && !p.except.iter().any(|x| Some(x.node.as_str()) == name)
+        })
         .map(|p| p.id)
 }

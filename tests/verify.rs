@@ -11,12 +11,20 @@ use std::ops::ControlFlow;
 
 fn worked(mode: Mode) -> Script {
     let campaign = bannerc::plan::expand(&support::worked_example(), None).expect("expands");
-    lower(&campaign, Dialect::Bigquery, &LowerOptions { mode, run_id: None }).expect("lowers")
+    lower(
+        &campaign,
+        Dialect::Bigquery,
+        &LowerOptions { mode, run_id: None },
+    )
+    .expect("lowers")
 }
 
 fn replaced(script: &Script, from: &str, to: &str) -> Script {
     assert!(script.sql.contains(from), "{from} not in the script");
-    Script { sql: script.sql.replacen(from, to, 1), ..script.clone() }
+    Script {
+        sql: script.sql.replacen(from, to, 1),
+        ..script.clone()
+    }
 }
 
 #[test]
@@ -35,7 +43,11 @@ fn both_modes_verify_with_exactly_the_declared_writes() {
 #[test]
 fn a_write_to_an_undeclared_table_fails() {
     let script = worked(Mode::Fused);
-    let bad = replaced(&script, "INSERT INTO `p`.`d`.`banner_call_data`", "INSERT INTO `p`.`d`.`elsewhere`");
+    let bad = replaced(
+        &script,
+        "INSERT INTO `p`.`d`.`banner_call_data`",
+        "INSERT INTO `p`.`d`.`elsewhere`",
+    );
     let error = verify(&bad).expect_err("refused");
     assert!(error.message.contains("p.d.elsewhere"), "{error}");
 }
@@ -43,14 +55,22 @@ fn a_write_to_an_undeclared_table_fails() {
 #[test]
 fn a_write_to_staging_in_fused_mode_fails() {
     let script = worked(Mode::Fused);
-    let bad = replaced(&script, "UPDATE bannerc_taken SET", "UPDATE `p`.`d`.`staging` SET");
+    let bad = replaced(
+        &script,
+        "UPDATE bannerc_taken SET",
+        "UPDATE `p`.`d`.`staging` SET",
+    );
     assert!(verify(&bad).is_err());
 }
 
 #[test]
 fn a_drop_statement_fails() {
     let script = worked(Mode::Fused);
-    let bad = replaced(&script, "  -- insert into target\n", "  DROP TABLE `p`.`d`.`banner_call_data`;\n");
+    let bad = replaced(
+        &script,
+        "  -- insert into target\n",
+        "  DROP TABLE `p`.`d`.`banner_call_data`;\n",
+    );
     let error = verify(&bad).expect_err("refused");
     assert!(error.message.contains("not allowed"), "{error}");
 }
@@ -58,9 +78,15 @@ fn a_drop_statement_fails() {
 #[test]
 fn a_missing_exception_handler_fails() {
     let script = worked(Mode::Fused);
-    let start = script.sql.find("EXCEPTION WHEN ERROR THEN").expect("handler");
+    let start = script
+        .sql
+        .find("EXCEPTION WHEN ERROR THEN")
+        .expect("handler");
     let end = script.sql.rfind("END;").expect("end");
-    let bad = Script { sql: format!("{}{}", &script.sql[..start], &script.sql[end..]), ..script.clone() };
+    let bad = Script {
+        sql: format!("{}{}", &script.sql[..start], &script.sql[end..]),
+        ..script.clone()
+    };
     assert!(verify(&bad).is_err());
 }
 
@@ -73,18 +99,40 @@ fn text_that_does_not_parse_fails() {
 
 #[test]
 fn hostile_log_names_stay_literals() {
-    let names = ["o'brien-srv; DROP TABLE x; --", "back\\slash`tick\"quote", "a'); DELETE FROM t; --"];
+    let names = [
+        "o'brien-srv; DROP TABLE x; --",
+        "back\\slash`tick\"quote",
+        "a'); DELETE FROM t; --",
+    ];
     let mut spec = support::worked_example();
-    spec.phases[0].special.push(support::bare(bannerc::ir::LogName::new(names[0]).unwrap()));
-    spec.phases[1].special.push(support::bare(bannerc::ir::LogName::new(names[1]).unwrap()));
-    spec.phases[1].except.push(support::bare(bannerc::ir::LogName::new(names[2]).unwrap()));
+    spec.phases[0]
+        .special
+        .push(support::bare(bannerc::ir::LogName::new(names[0]).unwrap()));
+    spec.phases[1]
+        .special
+        .push(support::bare(bannerc::ir::LogName::new(names[1]).unwrap()));
+    spec.phases[1]
+        .except
+        .push(support::bare(bannerc::ir::LogName::new(names[2]).unwrap()));
     let campaign = bannerc::plan::expand(&spec, None).expect("expands");
-    for (dialect, mode) in [(Dialect::Bigquery, Mode::Fused), (Dialect::Bigquery, Mode::InPlace), (Dialect::Duckdb, Mode::Fused), (Dialect::Duckdb, Mode::InPlace)] {
-        let script = lower(&campaign, dialect, &LowerOptions { mode, run_id: None }).expect("lowers");
+    for (dialect, mode) in [
+        (Dialect::Bigquery, Mode::Fused),
+        (Dialect::Bigquery, Mode::InPlace),
+        (Dialect::Duckdb, Mode::Fused),
+        (Dialect::Duckdb, Mode::InPlace),
+    ] {
+        let script =
+            lower(&campaign, dialect, &LowerOptions { mode, run_id: None }).expect("lowers");
         verify(&script).expect("verifies");
         let parsed = match dialect {
-            Dialect::Bigquery => sqlparser::parser::Parser::parse_sql(&sqlparser::dialect::BigQueryDialect {}, &script.sql),
-            Dialect::Duckdb => sqlparser::parser::Parser::parse_sql(&sqlparser::dialect::DuckDbDialect {}, &script.sql),
+            Dialect::Bigquery => sqlparser::parser::Parser::parse_sql(
+                &sqlparser::dialect::BigQueryDialect {},
+                &script.sql,
+            ),
+            Dialect::Duckdb => sqlparser::parser::Parser::parse_sql(
+                &sqlparser::dialect::DuckDbDialect {},
+                &script.sql,
+            ),
         }
         .expect("parses");
         let mut literals = Vec::new();
@@ -95,20 +143,34 @@ fn hostile_log_names_stay_literals() {
                 literals.push(text.clone());
             }
             if let Expr::Function(function) = expr
-                && function.name.to_string().eq_ignore_ascii_case("CODE_POINTS_TO_STRING")
+                && function
+                    .name
+                    .to_string()
+                    .eq_ignore_ascii_case("CODE_POINTS_TO_STRING")
             {
                 literals.push(code_points(&function.to_string()));
             }
             ControlFlow::<()>::Continue(())
         });
         for name in names {
-            assert!(literals.iter().any(|l| l == name), "{dialect:?}/{mode:?}: {name} is not a literal");
+            assert!(
+                literals.iter().any(|l| l == name),
+                "{dialect:?}/{mode:?}: {name} is not a literal"
+            );
         }
     }
 }
 
 /// The text of a `CODE_POINTS_TO_STRING([..])` call.
 fn code_points(call: &str) -> String {
-    let inner = call.split('[').nth(1).and_then(|s| s.split(']').next()).unwrap_or("");
-    inner.split(',').filter_map(|n| n.trim().parse::<u32>().ok()).filter_map(char::from_u32).collect()
+    let inner = call
+        .split('[')
+        .nth(1)
+        .and_then(|s| s.split(']').next())
+        .unwrap_or("");
+    inner
+        .split(',')
+        .filter_map(|n| n.trim().parse::<u32>().ok())
+        .filter_map(char::from_u32)
+        .collect()
 }

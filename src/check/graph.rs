@@ -41,10 +41,17 @@ impl OpGraph {
         let ids: Vec<PhaseId> = campaign.phases.iter().map(|p| p.id).collect();
         let nodes = declared_operations(&ids, mode)
             .into_iter()
-            .map(|op| AccessNode { item: op, reads: op.reads(&ids, mode), writes: op.writes() })
+            .map(|op| AccessNode {
+                item: op,
+                reads: op.reads(&ids, mode),
+                writes: op.writes(),
+            })
             .collect();
         let (graph, order) = order_accesses(nodes, |op| op.label())?;
-        Ok(OpGraph { order: order.iter().map(|&i| graph[i]).collect(), graph })
+        Ok(OpGraph {
+            order: order.iter().map(|&i| graph[i]).collect(),
+            graph,
+        })
     }
 
     /// The graph as Graphviz dot, nodes in run order.
@@ -85,7 +92,11 @@ fn declared_operations(phases: &[PhaseId], mode: Mode) -> Vec<Operation> {
                 ops.push(Operation::Relabel { phase });
                 ops.push(Operation::FixFields { phase });
             }
-            ops.extend([Operation::Insert, Operation::PostCheck, Operation::LedgerWrite]);
+            ops.extend([
+                Operation::Insert,
+                Operation::PostCheck,
+                Operation::LedgerWrite,
+            ]);
             ops
         }
     }
@@ -99,7 +110,9 @@ fn rows_label(rows: &RowSet) -> String {
 }
 
 fn dot_escape(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    text.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 /// Build the dependency graph of `nodes` and order it.
@@ -114,7 +127,10 @@ pub fn order_accesses<T: Clone>(
     label: impl Fn(&T) -> String,
 ) -> Result<(DiGraph<T, RowSet>, Vec<NodeIndex>), CycleError> {
     let mut graph = DiGraph::with_capacity(nodes.len(), nodes.len() * 2);
-    let indices: Vec<NodeIndex> = nodes.iter().map(|n| graph.add_node(n.item.clone())).collect();
+    let indices: Vec<NodeIndex> = nodes
+        .iter()
+        .map(|n| graph.add_node(n.item.clone()))
+        .collect();
     let index = AccessIndex::new(&nodes, &indices);
 
     for (node, &me) in nodes.iter().zip(&indices) {
@@ -153,25 +169,49 @@ impl AccessIndex {
         let mut phase_writers: HashMap<u32, Vec<(NodeIndex, RowSet)>> = HashMap::new();
         for (node, &index) in nodes.iter().zip(indices) {
             for write in &node.writes {
-                writers.entry((write.rows, write.version)).or_default().push(index);
+                writers
+                    .entry((write.rows, write.version))
+                    .or_default()
+                    .push(index);
                 if matches!(write.rows, RowSet::StagingPhase { .. }) {
-                    phase_writers.entry(write.version).or_default().push((index, write.rows));
+                    phase_writers
+                        .entry(write.version)
+                        .or_default()
+                        .push((index, write.rows));
                 }
             }
         }
-        AccessIndex { writers, phase_writers }
+        AccessIndex {
+            writers,
+            phase_writers,
+        }
     }
 
     /// Every writer that makes `version` of rows that may overlap `rows`.
     fn writers_of(&self, rows: RowSet, version: u32) -> Vec<(NodeIndex, RowSet)> {
-        let exact = self.writers.get(&(rows, version)).into_iter().flatten().map(|&i| (i, rows));
+        let exact = self
+            .writers
+            .get(&(rows, version))
+            .into_iter()
+            .flatten()
+            .map(|&i| (i, rows));
         let mut found: Vec<(NodeIndex, RowSet)> = exact.collect();
         match rows {
             RowSet::Staging => {
-                found.extend(self.phase_writers.get(&version).into_iter().flatten().copied());
+                found.extend(
+                    self.phase_writers
+                        .get(&version)
+                        .into_iter()
+                        .flatten()
+                        .copied(),
+                );
             }
             RowSet::StagingPhase { .. } => {
-                let whole = self.writers.get(&(RowSet::Staging, version)).into_iter().flatten();
+                let whole = self
+                    .writers
+                    .get(&(RowSet::Staging, version))
+                    .into_iter()
+                    .flatten();
                 found.extend(whole.map(|&i| (i, RowSet::Staging)));
             }
             _ => {}
@@ -225,7 +265,8 @@ fn find_cycle<T>(graph: &DiGraph<T, RowSet>, label: impl Fn(&T) -> String) -> Cy
         match next {
             Some(n) if n == start || path.contains(&n) => {
                 let from = path.iter().position(|p| *p == n).unwrap_or(0);
-                let mut cycle: Vec<String> = path[from..].iter().map(|&i| label(&graph[i])).collect();
+                let mut cycle: Vec<String> =
+                    path[from..].iter().map(|&i| label(&graph[i])).collect();
                 cycle.push(label(&graph[n]));
                 return CycleError(cycle);
             }

@@ -30,18 +30,28 @@ fn campaign_level(campaign: &Campaign, errors: &mut Vec<Diagnostic>) {
     }
     if campaign.source.node == campaign.target.node {
         errors.push(
-            Diagnostic::error("E0506", "the source and the target are the same table", campaign.target.span)
-                .with_label(campaign.source.span, "the source")
-                .with_hint("a campaign reads a staging table and appends to a different production table"),
+            Diagnostic::error(
+                "E0506",
+                "the source and the target are the same table",
+                campaign.target.span,
+            )
+            .with_label(campaign.source.span, "the source")
+            .with_hint(
+                "a campaign reads a staging table and appends to a different production table",
+            ),
         );
     }
     let mut seen: HashMap<PhaseId, Span> = HashMap::new();
     for phase in &campaign.phases {
         if let Some(first) = seen.insert(phase.id, phase.span) {
             errors.push(
-                Diagnostic::error("E0507", format!("phase {} is defined twice", phase.id), phase.span)
-                    .with_label(first, "first defined here")
-                    .with_hint("give each phase its own number"),
+                Diagnostic::error(
+                    "E0507",
+                    format!("phase {} is defined twice", phase.id),
+                    phase.span,
+                )
+                .with_label(first, "first defined here")
+                .with_hint("give each phase its own number"),
             );
         }
     }
@@ -125,15 +135,20 @@ fn overlap_error(
     };
     Diagnostic::error(code, message, second_span)
         .with_label_message(format!("phase {} takes {second}", second_phase.id))
-        .with_label(first_span, format!("phase {} takes {first}", first_phase.id))
+        .with_label(
+            first_span,
+            format!("phase {} takes {first}", first_phase.id),
+        )
         .with_hint(hint)
 }
 
 /// Rule 2: special logs are taken by one phase only, and none is an output
 /// log name of this campaign.
 fn disjoint_specials(phases: &[Phase], errors: &mut Vec<Diagnostic>) {
-    let own: HashMap<&str, &Phase> =
-        phases.iter().map(|phase| (phase.log_name.as_str(), phase)).collect();
+    let own: HashMap<&str, &Phase> = phases
+        .iter()
+        .map(|phase| (phase.log_name.as_str(), phase))
+        .collect();
     let mut seen: HashMap<&str, (Span, &Phase)> = HashMap::new();
     for phase in phases {
         for special in &phase.special {
@@ -151,7 +166,10 @@ fn disjoint_specials(phases: &[Phase], errors: &mut Vec<Diagnostic>) {
                         special.span,
                     )
                     .with_label_message(format!("phase {} takes it here", phase.id))
-                    .with_label(*first_span, format!("phase {} takes it here", first_phase.id))
+                    .with_label(
+                        *first_span,
+                        format!("phase {} takes it here", first_phase.id),
+                    )
                     .with_hint("a special log goes to exactly one phase; remove one of them"),
                 );
             } else {
@@ -170,8 +188,13 @@ fn disjoint_specials(phases: &[Phase], errors: &mut Vec<Diagnostic>) {
                         ),
                         special.span,
                     )
-                    .with_label(producer.span, format!("phase {} writes this log name", producer.id))
-                    .with_hint("a campaign cannot take its own output; name a log of an earlier campaign"),
+                    .with_label(
+                        producer.span,
+                        format!("phase {} writes this log name", producer.id),
+                    )
+                    .with_hint(
+                        "a campaign cannot take its own output; name a log of an earlier campaign",
+                    ),
                 );
             }
         }
@@ -195,7 +218,10 @@ fn distinct_log_names(phases: &[Phase], errors: &mut Vec<Diagnostic>) {
                     phase.log_name_span(),
                 )
                 .with_label_message(format!("phase {} writes it", phase.id))
-                .with_label(first.log_name_span(), format!("phase {} writes it", first.id))
+                .with_label(
+                    first.log_name_span(),
+                    format!("phase {} writes it", first.id),
+                )
                 .with_hint("give one of them another target date or an `as \"SUFFIX\"`"),
             );
         }

@@ -37,7 +37,10 @@ fn target_inside_source_days(
         warnings.push(
             Diagnostic::warning(
                 "W0501",
-                format!("phase {}'s target date {day} is one of phase {owner}'s source days", phase.id),
+                format!(
+                    "phase {}'s target date {day} is one of phase {owner}'s source days",
+                    phase.id
+                ),
                 phase.target.span,
             )
             .with_label(*span, format!("phase {owner} takes {range}"))
@@ -77,10 +80,18 @@ fn containing_range<'a>(
 
 /// A phase with no source days and no special log takes no row.
 fn phases_that_take_nothing(campaign: &Campaign, warnings: &mut Vec<Diagnostic>) {
-    for phase in campaign.phases.iter().filter(|p| p.takes.is_empty() && p.special.is_empty()) {
+    for phase in campaign
+        .phases
+        .iter()
+        .filter(|p| p.takes.is_empty() && p.special.is_empty())
+    {
         warnings.push(
-            Diagnostic::warning("W0502", format!("phase {} can take no row", phase.id), phase.span)
-                .with_hint("give it source days (`A..B`) or a special log (`+ log \"NAME\"`)"),
+            Diagnostic::warning(
+                "W0502",
+                format!("phase {} can take no row", phase.id),
+                phase.span,
+            )
+            .with_hint("give it source days (`A..B`) or a special log (`+ log \"NAME\"`)"),
         );
     }
 }

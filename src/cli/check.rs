@@ -58,8 +58,11 @@ pub fn run(args: &CheckArgs) -> u8 {
             return exit::INVALID;
         }
     };
-    let results: Vec<FileResult> =
-        args.files.iter().map(|path| check_file(path, counts.as_ref(), args.deny_warnings)).collect();
+    let results: Vec<FileResult> = args
+        .files
+        .iter()
+        .map(|path| check_file(path, counts.as_ref(), args.deny_warnings))
+        .collect();
     match args.format {
         CheckFormat::Human => print_human(&results),
         CheckFormat::Json => print_json(&results),
@@ -77,17 +80,32 @@ pub fn run(args: &CheckArgs) -> u8 {
     worst
 }
 
-fn check_file(path: &std::path::Path, counts: Option<&crate::plan::DayCounts>, deny: bool) -> FileResult {
+fn check_file(
+    path: &std::path::Path,
+    counts: Option<&crate::plan::DayCounts>,
+    deny: bool,
+) -> FileResult {
     let file = path.display().to_string();
     let loaded = match load(path) {
         Ok(loaded) => loaded,
         Err(message) => {
-            return FileResult { file, text: String::new(), diagnostics: vec![], failure: Some((message, exit::INVALID)), note: None };
+            return FileResult {
+                file,
+                text: String::new(),
+                diagnostics: vec![],
+                failure: Some((message, exit::INVALID)),
+                note: None,
+            };
         }
     };
     let checked = load_campaign(&loaded, counts, deny);
-    let mut result =
-        FileResult { file, text: loaded.text.clone(), diagnostics: checked.diagnostics, failure: None, note: None };
+    let mut result = FileResult {
+        file,
+        text: loaded.text.clone(),
+        diagnostics: checked.diagnostics,
+        failure: None,
+        note: None,
+    };
     match &checked.campaign {
         Some(campaign) => result.failure = verify_both_modes(campaign),
         None if !has_errors(&result.diagnostics) => {
@@ -117,7 +135,15 @@ fn print_human(results: &[FileResult]) {
     let mut errors = 0;
     let mut warnings = 0;
     for result in results {
-        eprint!("{}", render::human(&result.file, &result.text, &result.diagnostics, render::stderr_color()));
+        eprint!(
+            "{}",
+            render::human(
+                &result.file,
+                &result.text,
+                &result.diagnostics,
+                render::stderr_color()
+            )
+        );
         if let Some((message, _)) = &result.failure {
             eprintln!("error: {}: {message}", result.file);
             errors += 1;
@@ -128,7 +154,10 @@ fn print_human(results: &[FileResult]) {
         errors += result.diagnostics.iter().filter(|d| d.is_error()).count();
         warnings += result.diagnostics.iter().filter(|d| !d.is_error()).count();
     }
-    let clean = results.iter().filter(|r| r.failure.is_none() && !has_errors(&r.diagnostics)).count();
+    let clean = results
+        .iter()
+        .filter(|r| r.failure.is_none() && !has_errors(&r.diagnostics))
+        .count();
     eprintln!(
         "checked {} file{}: {clean} clean, {errors} error{}, {warnings} warning{}",
         results.len(),
@@ -155,14 +184,24 @@ fn print_json(results: &[FileResult]) {
             })
         })
         .collect();
-    println!("{}", serde_json::to_string_pretty(&files).unwrap_or_default());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&files).unwrap_or_default()
+    );
 }
 
 fn print_github(results: &[FileResult]) {
     for result in results {
-        print!("{}", render::github(&result.file, &result.text, &result.diagnostics));
+        print!(
+            "{}",
+            render::github(&result.file, &result.text, &result.diagnostics)
+        );
         if let Some((message, _)) = &result.failure {
-            println!("::error file={}::{}", result.file, message.replace('\n', "%0A"));
+            println!(
+                "::error file={}::{}",
+                result.file,
+                message.replace('\n', "%0A")
+            );
         }
     }
 }

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::pipeline::{self, CompileFailure, load, load_campaign, needs_counts_diagnostic, read_counts};
+use super::pipeline::{
+    self, CompileFailure, load, load_campaign, needs_counts_diagnostic, read_counts,
+};
 use super::{CompileOptions, exit, render};
 use crate::diag::has_errors;
 use crate::lower::{Dialect, LowerOptions};
@@ -41,16 +43,35 @@ pub fn run(args: &CompileArgs) -> u8 {
     };
     let file = args.file.display().to_string();
     let checked = load_campaign(&loaded, counts.as_ref(), args.options.deny_warnings);
-    eprint!("{}", render::human(&file, &loaded.text, &checked.diagnostics, render::stderr_color()));
+    eprint!(
+        "{}",
+        render::human(
+            &file,
+            &loaded.text,
+            &checked.diagnostics,
+            render::stderr_color()
+        )
+    );
     if has_errors(&checked.diagnostics) {
         return exit::INVALID;
     }
     let Some(campaign) = checked.campaign else {
         let missing = checked.spec.as_ref().map(needs_counts_diagnostic);
-        eprint!("{}", render::human(&file, &loaded.text, missing.as_slice(), render::stderr_color()));
+        eprint!(
+            "{}",
+            render::human(
+                &file,
+                &loaded.text,
+                missing.as_slice(),
+                render::stderr_color()
+            )
+        );
         return exit::INVALID;
     };
-    let options = LowerOptions { mode: args.options.mode.into(), run_id: args.run_id.clone() };
+    let options = LowerOptions {
+        mode: args.options.mode.into(),
+        run_id: args.run_id.clone(),
+    };
     let compiled = match pipeline::compile(&campaign, args.dialect, &options) {
         Ok(compiled) => compiled,
         Err(CompileFailure::Verify(error)) => return fail(&error.to_string(), exit::INTERNAL),
@@ -78,12 +99,16 @@ fn fail(message: &str, code: u8) -> u8 {
 
 /// Write through a temporary file in the same directory, then rename it.
 pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
-    let directory = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let directory = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let mut file = tempfile::NamedTempFile::new_in(directory)
         .map_err(|e| format!("cannot create a file in {}: {e}", directory.display()))?;
     file.write_all(text.as_bytes())
         .and_then(|()| file.as_file().sync_all())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    file.persist(path).map_err(|e| format!("cannot write {}: {}", path.display(), e.error))?;
+    file.persist(path)
+        .map_err(|e| format!("cannot write {}: {}", path.display(), e.error))?;
     Ok(())
 }

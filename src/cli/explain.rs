@@ -56,12 +56,28 @@ pub fn run(args: &ExplainArgs) -> u8 {
     let file = args.file.display().to_string();
     let checked = load_campaign(&loaded, counts.as_ref(), args.options.deny_warnings);
     if has_errors(&checked.diagnostics) {
-        eprint!("{}", render::human(&file, &loaded.text, &checked.diagnostics, render::stderr_color()));
+        eprint!(
+            "{}",
+            render::human(
+                &file,
+                &loaded.text,
+                &checked.diagnostics,
+                render::stderr_color()
+            )
+        );
         return exit::INVALID;
     }
     let Some(campaign) = checked.campaign else {
         let missing = checked.spec.as_ref().map(needs_counts_diagnostic);
-        eprint!("{}", render::human(&file, &loaded.text, missing.as_slice(), render::stderr_color()));
+        eprint!(
+            "{}",
+            render::human(
+                &file,
+                &loaded.text,
+                missing.as_slice(),
+                render::stderr_color()
+            )
+        );
         return exit::INVALID;
     };
     let mode: Mode = args.options.mode.into();
@@ -78,12 +94,23 @@ pub fn run(args: &ExplainArgs) -> u8 {
     }
     match args.format {
         ExplainFormat::Text => {
-            eprint!("{}", render::human(&file, &loaded.text, &checked.diagnostics, render::stderr_color()));
+            eprint!(
+                "{}",
+                render::human(
+                    &file,
+                    &loaded.text,
+                    &checked.diagnostics,
+                    render::stderr_color()
+                )
+            );
             print!("{}", text(&campaign, &graph, mode));
         }
         ExplainFormat::Json => {
             let value = explain_json(&campaign, &graph, mode, &loaded.text, &checked.diagnostics);
-            println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            );
         }
     }
     exit::OK
@@ -110,13 +137,31 @@ pub fn text(campaign: &Campaign, graph: &OpGraph, mode: Mode) -> String {
 fn phase_table(campaign: &Campaign) -> Table {
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED);
-    table.set_header(["phase", "takes days", "special logs", "except", "target", "banner", "log name"]);
+    table.set_header([
+        "phase",
+        "takes days",
+        "special logs",
+        "except",
+        "target",
+        "banner",
+        "log name",
+    ]);
     for phase in &campaign.phases {
         table.add_row([
             phase.id.to_string(),
             join(phase.takes.iter().map(|r| r.node.to_string())),
-            join(phase.special.iter().map(|s| format!("{:?}", s.node.as_str()))),
-            join(phase.except.iter().map(|s| format!("{:?}", s.node.as_str()))),
+            join(
+                phase
+                    .special
+                    .iter()
+                    .map(|s| format!("{:?}", s.node.as_str())),
+            ),
+            join(
+                phase
+                    .except
+                    .iter()
+                    .map(|s| format!("{:?}", s.node.as_str())),
+            ),
             phase.target.node.to_string(),
             phase.banner.to_string(),
             phase.log_name.to_string(),

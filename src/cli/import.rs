@@ -38,7 +38,10 @@ pub fn run(args: &ImportArgs) -> u8 {
     };
     let file = args.file.display().to_string();
     let (spec, diagnostics) = parse(&loaded);
-    eprint!("{}", render::human(&file, &loaded.text, &diagnostics, render::stderr_color()));
+    eprint!(
+        "{}",
+        render::human(&file, &loaded.text, &diagnostics, render::stderr_color())
+    );
     let Some(spec) = spec.filter(|_| !has_errors(&diagnostics)) else {
         return exit::INVALID;
     };
@@ -59,7 +62,9 @@ pub fn run(args: &ImportArgs) -> u8 {
             Err(message) => fail(&message, exit::ENGINE),
         },
         (None, Some(_)) => {
-            eprintln!("note: the configuration has run settings; pass --settings FILE to keep them");
+            eprintln!(
+                "note: the configuration has run settings; pass --settings FILE to keep them"
+            );
             exit::OK
         }
         _ => exit::OK,
@@ -75,7 +80,10 @@ fn fail(message: &str, code: u8) -> u8 {
 pub fn settings_toml(settings: &RunSettings, profile: &str) -> Option<String> {
     let mut table = Map::new();
     let sections = [
-        ("execution_mode", settings.execution_mode.clone().map(Value::String)),
+        (
+            "execution_mode",
+            settings.execution_mode.clone().map(Value::String),
+        ),
         ("execution", settings.execution.clone()),
         ("logging", settings.logging.clone()),
         ("notification", settings.notification.clone()),
@@ -99,9 +107,13 @@ pub fn settings_toml(settings: &RunSettings, profile: &str) -> Option<String> {
 fn without_nulls(value: Value) -> Option<Value> {
     match value {
         Value::Null => None,
-        Value::Array(items) => Some(Value::Array(items.into_iter().filter_map(without_nulls).collect())),
+        Value::Array(items) => Some(Value::Array(
+            items.into_iter().filter_map(without_nulls).collect(),
+        )),
         Value::Object(map) => Some(Value::Object(
-            map.into_iter().filter_map(|(k, v)| without_nulls(v).map(|v| (k, v))).collect(),
+            map.into_iter()
+                .filter_map(|(k, v)| without_nulls(v).map(|v| (k, v)))
+                .collect(),
         )),
         other => Some(other),
     }

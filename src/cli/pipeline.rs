@@ -33,12 +33,18 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
             ));
         }
     };
-    Ok(Loaded { path: path.to_path_buf(), text })
+    Ok(Loaded {
+        path: path.to_path_buf(),
+        text,
+    })
 }
 
 /// Whether the file is YAML (by extension); everything else is `.bnr`.
 pub fn is_yaml(path: &Path) -> bool {
-    matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
 }
 
 /// Parse with the file's front end.
@@ -64,24 +70,40 @@ pub struct Checked {
 pub fn load_campaign(loaded: &Loaded, counts: Option<&DayCounts>, deny_warnings: bool) -> Checked {
     let (spec, mut diagnostics) = parse(loaded);
     let Some(spec) = spec.filter(|_| !has_errors(&diagnostics)) else {
-        return Checked { campaign: None, spec: None, diagnostics };
+        return Checked {
+            campaign: None,
+            spec: None,
+            diagnostics,
+        };
     };
     if counts.is_none() && plan::needs_counts(&spec) {
         debug!("volume split without counts: expansion deferred");
-        return Checked { campaign: None, spec: Some(spec), diagnostics };
+        return Checked {
+            campaign: None,
+            spec: Some(spec),
+            diagnostics,
+        };
     }
     debug!("expanding schedule");
     let campaign = match plan::expand(&spec, counts) {
         Ok(campaign) => campaign,
         Err(errors) => {
             diagnostics.extend(errors);
-            return Checked { campaign: None, spec: Some(spec), diagnostics };
+            return Checked {
+                campaign: None,
+                spec: Some(spec),
+                diagnostics,
+            };
         }
     };
     debug!(phases = campaign.phases.len(), "checking");
     diagnostics.extend(check::check(&campaign, deny_warnings));
     let campaign = (!has_errors(&diagnostics)).then_some(campaign);
-    Checked { campaign, spec: Some(spec), diagnostics }
+    Checked {
+        campaign,
+        spec: Some(spec),
+        diagnostics,
+    }
 }
 
 /// A compiled and verified script.
@@ -143,7 +165,11 @@ pub enum Reached {
 /// verification. Used by the fuzz targets and the arbitrary-text property
 /// test: any panic, and any verification failure, is a bug.
 pub fn run_text(text: &str, yaml: bool) -> Result<Reached, CompileFailure> {
-    let (spec, diagnostics) = if yaml { config::parse(text) } else { syntax::parse(text) };
+    let (spec, diagnostics) = if yaml {
+        config::parse(text)
+    } else {
+        syntax::parse(text)
+    };
     let Some(spec) = spec.filter(|_| !has_errors(&diagnostics)) else {
         return Ok(Reached::Rejected);
     };

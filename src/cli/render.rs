@@ -42,7 +42,11 @@ pub fn human(file: &str, text: &str, diagnostics: &[Diagnostic], color: bool) ->
     let config = Config::default()
         .with_index_type(IndexType::Byte)
         .with_color(color)
-        .with_char_set(if color { CharSet::Unicode } else { CharSet::Ascii });
+        .with_char_set(if color {
+            CharSet::Unicode
+        } else {
+            CharSet::Ascii
+        });
     let mut out = Vec::new();
     for diagnostic in diagnostics {
         let kind = match diagnostic.severity {
@@ -57,7 +61,11 @@ pub fn human(file: &str, text: &str, diagnostics: &[Diagnostic], color: bool) ->
             .with_message(format!("{} ({file}:{line}:{col})", diagnostic.message));
         for (index, label) in diagnostic.labels.iter().enumerate() {
             // ariadne draws no underline for a label without a note.
-            let note = if label.message.is_empty() { "here" } else { label.message.as_str() };
+            let note = if label.message.is_empty() {
+                "here"
+            } else {
+                label.message.as_str()
+            };
             let rendered = Label::new((file, clamp(text, label.span)))
                 .with_order(index as i32)
                 .with_message(note);
@@ -121,7 +129,11 @@ pub fn json<'a>(text: &str, diagnostics: &'a [Diagnostic]) -> Vec<JsonDiagnostic
                     .skip(1)
                     .map(|label| {
                         let (line, column) = line_col(text, label.span.start);
-                        JsonLabel { line, column, message: &label.message }
+                        JsonLabel {
+                            line,
+                            column,
+                            message: &label.message,
+                        }
                     })
                     .collect(),
             }
@@ -154,7 +166,9 @@ pub fn github(file: &str, text: &str, diagnostics: &[Diagnostic]) -> String {
 }
 
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(text: &str) -> String {

@@ -48,7 +48,9 @@ fn takes(campaign: &Campaign, phase: &Phase, specials: &[&str], row: &Row) -> bo
                 && !phase.except.iter().any(|x| x.node.as_str() == name)
         }
     };
-    let Some(timestamp) = row.timestamp else { return false };
+    let Some(timestamp) = row.timestamp else {
+        return false;
+    };
     let day = local_date(timestamp, &campaign.zone.node);
     name_allowed && phase.takes.iter().any(|range| range.node.contains(day))
 }
@@ -88,7 +90,10 @@ pub fn resolve_local(local: NaiveDateTime, zone: &Zone) -> DateTime<Utc> {
 /// What a row taken by `phase` becomes.
 pub fn transform(campaign: &Campaign, phase: &Phase, row: &Row) -> Row {
     let day = phase.target.node;
-    let start = row.start_time.as_deref().and_then(|s| parse_start(s, &campaign.transform));
+    let start = row
+        .start_time
+        .as_deref()
+        .and_then(|s| parse_start(s, &campaign.transform));
     let new_start = start.map(|s| day.and_time(s.time()));
     let format = campaign.transform.start_time_format.as_str();
     Row {
@@ -96,7 +101,9 @@ pub fn transform(campaign: &Campaign, phase: &Phase, row: &Row) -> Row {
         log_name: Some(phase.log_name.as_str().to_string()),
         start_time: new_start.map(|s| s.format(format).to_string()),
         end_time: new_start.map(|s| {
-            (s + Duration::seconds(campaign.transform.end_offset_secs)).format(format).to_string()
+            (s + Duration::seconds(campaign.transform.end_offset_secs))
+                .format(format)
+                .to_string()
         }),
         timestamp_get: new_start.map(|s| s.and_utc().timestamp()),
         banner_id: Some(phase.banner.as_str().to_string()),

@@ -71,7 +71,10 @@ pub struct Transform {
 
 impl Default for Transform {
     fn default() -> Self {
-        Transform { end_offset_secs: 5, start_time_format: StartTimeFormat::default() }
+        Transform {
+            end_offset_secs: 5,
+            start_time_format: StartTimeFormat::default(),
+        }
     }
 }
 

@@ -8,8 +8,9 @@ mod span;
 mod spec;
 
 pub use campaign::{Campaign, Phase, PhaseId, Thresholds, Transform};
-pub use names::{is_output_form, 
+pub use names::{
     BannerId, CampaignName, DateRange, LogName, NameError, StartTimeFormat, TableRef, Zone,
+    is_output_form,
 };
 pub use ops::{Access, Mode, Operation, RowSet};
 pub use span::{Span, Spanned};

@@ -17,7 +17,10 @@ pub struct NameError {
 
 impl NameError {
     fn new(message: impl Into<String>, hint: impl Into<String>) -> Self {
-        NameError { message: message.into(), hint: Some(hint.into()) }
+        NameError {
+            message: message.into(),
+            hint: Some(hint.into()),
+        }
     }
 }
 
@@ -33,7 +36,10 @@ pub struct CampaignName(String);
 impl CampaignName {
     /// Validate a campaign name.
     pub fn new(name: &str) -> Result<Self, NameError> {
-        let first_ok = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+        let first_ok = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
         if !first_ok || name.len() > 128 || !name.chars().all(|c| is_plain(c, "_-")) {
             return Err(NameError::new(
                 format!("`{}` is not a valid campaign name", name.escape_debug()),
@@ -95,7 +101,10 @@ impl LogName {
     /// Validate a log name.
     pub fn new(name: &str) -> Result<Self, NameError> {
         if name.is_empty() {
-            return Err(NameError::new("a log name cannot be empty", "write the log's name"));
+            return Err(NameError::new(
+                "a log name cannot be empty",
+                "write the log's name",
+            ));
         }
         if name.len() > 512 {
             return Err(NameError::new(
@@ -115,7 +124,10 @@ impl LogName {
     /// The output log name `H_<banner>_distinct_<suffix>` of a phase.
     pub fn output(banner: &BannerId, suffix: &str) -> Result<Self, NameError> {
         if suffix.is_empty() {
-            return Err(NameError::new("a log-name suffix cannot be empty", "omit `as` to use the target date"));
+            return Err(NameError::new(
+                "a log-name suffix cannot be empty",
+                "omit `as` to use the target date",
+            ));
         }
         LogName::new(&format!("H_{}_distinct_{}", banner.as_str(), suffix))
     }
@@ -135,11 +147,15 @@ impl LogName {
 /// Whether `name` has the output form `H_<banner>_distinct_<suffix>`, with a
 /// non-empty banner and suffix. This is the `OUT` set of SEMANTICS.md.
 pub fn is_output_form(name: &str) -> bool {
-    let Some(rest) = name.strip_prefix("H_") else { return false };
+    let Some(rest) = name.strip_prefix("H_") else {
+        return false;
+    };
     // The banner is at least one character, then `_distinct_`, then a
     // non-empty suffix; any occurrence after the first character will do.
     rest.char_indices().skip(1).any(|(i, _)| {
-        rest[i..].strip_prefix("_distinct_").is_some_and(|suffix| !suffix.is_empty())
+        rest[i..]
+            .strip_prefix("_distinct_")
+            .is_some_and(|suffix| !suffix.is_empty())
     })
 }
 
@@ -179,16 +195,22 @@ impl TableRef {
         };
         let project_ok = !project.is_empty()
             && project.len() <= 30
-            && project.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && project
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !project.starts_with('-')
             && !project.ends_with('-');
         if !project_ok {
             return Err(NameError::new(
-                format!("`{}` is not a valid BigQuery project id", project.escape_debug()),
+                format!(
+                    "`{}` is not a valid BigQuery project id",
+                    project.escape_debug()
+                ),
                 "a project id is lowercase letters, digits and hyphens, at most 30 characters",
             ));
         }
-        if dataset.is_empty() || dataset.len() > 1024 || !dataset.chars().all(|c| is_plain(c, "_")) {
+        if dataset.is_empty() || dataset.len() > 1024 || !dataset.chars().all(|c| is_plain(c, "_"))
+        {
             return Err(NameError::new(
                 format!("`{}` is not a valid dataset name", dataset.escape_debug()),
                 "a dataset name is letters, digits and underscores",
@@ -270,7 +292,10 @@ impl DateRange {
 
     /// A range of one day.
     pub fn day(day: NaiveDate) -> Self {
-        DateRange { start: day, end: day }
+        DateRange {
+            start: day,
+            end: day,
+        }
     }
 
     /// The first day.
@@ -387,22 +412,34 @@ impl StartTimeFormat {
                     other => {
                         let shown = other.map(|o| format!("%{o}")).unwrap_or_else(|| "%".into());
                         return Err(NameError::new(
-                            format!("`{}` is not a supported start-time field", shown.escape_debug()),
+                            format!(
+                                "`{}` is not a supported start-time field",
+                                shown.escape_debug()
+                            ),
                             hint,
                         ));
                     }
                 },
                 '\'' | '"' | '\\' | '`' => {
-                    return Err(NameError::new("a start-time format cannot contain quotes or backslashes", hint));
+                    return Err(NameError::new(
+                        "a start-time format cannot contain quotes or backslashes",
+                        hint,
+                    ));
                 }
                 c if c.is_control() => {
-                    return Err(NameError::new("a start-time format cannot contain control characters", hint));
+                    return Err(NameError::new(
+                        "a start-time format cannot contain control characters",
+                        hint,
+                    ));
                 }
                 _ => {}
             }
         }
         if seen.len() != 6 {
-            return Err(NameError::new("a start-time format needs a full date and time", hint));
+            return Err(NameError::new(
+                "a start-time format needs a full date and time",
+                hint,
+            ));
         }
         Ok(StartTimeFormat(format.to_string()))
     }

@@ -12,7 +12,10 @@ pub struct Span {
 impl Span {
     /// A span covering `start..end`; an inverted pair is normalised.
     pub fn new(start: usize, end: usize) -> Self {
-        Span { start: start.min(end), end: start.max(end) }
+        Span {
+            start: start.min(end),
+            end: start.max(end),
+        }
     }
 
     /// The smallest span that covers both.

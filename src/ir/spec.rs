@@ -60,7 +60,11 @@ pub enum Schedule {
     /// Listed days.
     Dates(Vec<Spanned<NaiveDate>>),
     /// Every day of the range; day `k` shows `banners[(k / every) % len]`.
-    Rotate { banners: Vec<Spanned<BannerId>>, every: u32, range: DateRange },
+    Rotate {
+        banners: Vec<Spanned<BannerId>>,
+        every: u32,
+        range: DateRange,
+    },
 }
 
 /// How the source window is cut into one period per target slot.

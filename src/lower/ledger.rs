@@ -43,8 +43,11 @@ pub struct Claims {
 impl Claims {
     /// The claims of a campaign.
     pub fn of(campaign: &Campaign) -> Claims {
-        let mut days: Vec<DateRange> =
-            campaign.phases.iter().flat_map(|p| p.takes.iter().map(|r| r.node)).collect();
+        let mut days: Vec<DateRange> = campaign
+            .phases
+            .iter()
+            .flat_map(|p| p.takes.iter().map(|r| r.node))
+            .collect();
         days.sort();
         let mut special: Vec<String> = campaign
             .phases
@@ -55,7 +58,10 @@ impl Claims {
         Claims {
             source: campaign.source.node.to_string(),
             zone: campaign.zone.node.name().to_string(),
-            days: days.iter().map(|r| [r.start().to_string(), r.end().to_string()]).collect(),
+            days: days
+                .iter()
+                .map(|r| [r.start().to_string(), r.end().to_string()])
+                .collect(),
             special,
         }
     }

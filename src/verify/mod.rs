@@ -40,7 +40,10 @@ pub fn verify(script: &Script) -> Result<Verified, VerifyError> {
         Dialect::Bigquery => "BigQuery",
         Dialect::Duckdb => "DuckDB",
     };
-    let fail = |message: String| VerifyError { dialect: dialect_name, message };
+    let fail = |message: String| VerifyError {
+        dialect: dialect_name,
+        message,
+    };
     let dialect: Box<dyn SqlDialect> = match script.dialect {
         Dialect::Bigquery => Box::new(BigQueryDialect {}),
         Dialect::Duckdb => Box::new(DuckDbDialect {}),
@@ -61,9 +64,14 @@ pub fn verify(script: &Script) -> Result<Verified, VerifyError> {
              never written: {missing:?})"
         )));
     }
-    let unknown: Vec<&String> = found.temporary_writes.difference(&found.temporaries).collect();
+    let unknown: Vec<&String> = found
+        .temporary_writes
+        .difference(&found.temporaries)
+        .collect();
     if !unknown.is_empty() {
-        return Err(fail(format!("it writes unqualified tables it did not create: {unknown:?}")));
+        return Err(fail(format!(
+            "it writes unqualified tables it did not create: {unknown:?}"
+        )));
     }
     Ok(Verified {
         statements: shape::count(&statements),
@@ -76,8 +84,12 @@ pub fn verify(script: &Script) -> Result<Verified, VerifyError> {
 fn round_trip(dialect: &dyn SqlDialect, statements: &[Statement]) -> Result<(), String> {
     for (index, statement) in statements.iter().enumerate() {
         let printed = statement.to_string();
-        let reparsed = Parser::parse_sql(dialect, &printed)
-            .map_err(|e| format!("statement {} does not re-parse after printing: {e}", index + 1))?;
+        let reparsed = Parser::parse_sql(dialect, &printed).map_err(|e| {
+            format!(
+                "statement {} does not re-parse after printing: {e}",
+                index + 1
+            )
+        })?;
         if reparsed.len() != 1 || &reparsed[0] != statement {
             return Err(format!(
                 "statement {} prints as text that parses to a different statement",

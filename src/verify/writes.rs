@@ -30,7 +30,11 @@ pub fn collect(statements: &[Statement]) -> Writes {
 
 fn visit(statement: &Statement, writes: &mut Writes) {
     match statement {
-        Statement::StartTransaction { statements, exception, .. } => {
+        Statement::StartTransaction {
+            statements,
+            exception,
+            ..
+        } => {
             for nested in statements {
                 visit(nested, writes);
             }
@@ -79,12 +83,19 @@ fn record_other(statement: &Statement, writes: &mut Writes) {
             | Statement::Copy { .. }
     );
     if writes_something {
-        writes.permanent.insert(format!("<{}>", statement_keyword(statement)));
+        writes
+            .permanent
+            .insert(format!("<{}>", statement_keyword(statement)));
     }
 }
 
 fn statement_keyword(statement: &Statement) -> String {
-    statement.to_string().split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+    statement
+        .to_string()
+        .split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn record_joined(table: &TableWithJoins, writes: &mut Writes) {

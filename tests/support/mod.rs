@@ -25,12 +25,24 @@ pub fn range(a: &str, b: &str) -> DateRange {
 }
 
 /// A phase taking `takes`, with specials, exclusions and a target.
-pub fn phase(id: u32, takes: &[DateRange], special: &[&str], except: &[&str], target: NaiveDate) -> PhaseSpec {
+pub fn phase(
+    id: u32,
+    takes: &[DateRange],
+    special: &[&str],
+    except: &[&str],
+    target: NaiveDate,
+) -> PhaseSpec {
     PhaseSpec {
         id: bare(id),
         takes: takes.iter().map(|r| bare(*r)).collect(),
-        special: special.iter().map(|s| bare(LogName::new(s).expect("valid log name"))).collect(),
-        except: except.iter().map(|s| bare(LogName::new(s).expect("valid log name"))).collect(),
+        special: special
+            .iter()
+            .map(|s| bare(LogName::new(s).expect("valid log name")))
+            .collect(),
+        except: except
+            .iter()
+            .map(|s| bare(LogName::new(s).expect("valid log name")))
+            .collect(),
         target: bare(target),
         suffix: None,
         banner: None,
@@ -62,9 +74,27 @@ pub fn worked_example() -> CampaignSpec {
     spec(
         "UTC",
         vec![
-            phase(1, &[range("2025-04-01", "2025-04-21")], &[], &[], day("2025-04-25")),
-            phase(2, &[range("2025-04-22", "2025-04-24")], &[], &[], day("2025-04-26")),
-            phase(3, &[range("2025-04-25", "2025-04-28")], &["add-report-prod-server"], &[], day("2025-04-27")),
+            phase(
+                1,
+                &[range("2025-04-01", "2025-04-21")],
+                &[],
+                &[],
+                day("2025-04-25"),
+            ),
+            phase(
+                2,
+                &[range("2025-04-22", "2025-04-24")],
+                &[],
+                &[],
+                day("2025-04-26"),
+            ),
+            phase(
+                3,
+                &[range("2025-04-25", "2025-04-28")],
+                &["add-report-prod-server"],
+                &[],
+                day("2025-04-27"),
+            ),
         ],
     )
 }
