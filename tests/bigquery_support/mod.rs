@@ -46,12 +46,7 @@ pub fn emulator(test: &str) -> Option<&'static Emulator> {
     static EMULATOR: OnceLock<Option<Emulator>> = OnceLock::new();
     let emulator = EMULATOR.get_or_init(start_emulator).as_ref();
     if emulator.is_none() {
-        eprintln!(
-            "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
-             !! SKIPPED {test}: no Python 3.13 or newer, so no BigQuery emulator.\n\
-             !! Install Python 3.13 (or set BANNERC_PYTHON) to run the BigQuery tests.\n\
-             !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
-        );
+        skip_loudly(test);
     }
     emulator
 }
@@ -86,6 +81,36 @@ fn start_emulator() -> Option<Emulator> {
     Some(Emulator {
         endpoint: endpoint.to_string(),
     })
+}
+
+/// The emulator virtualenv's Python (which also has the ZetaSQL analyzer),
+/// installed if needed; `None` (after a loud message) without Python 3.13.
+pub fn venv_python(test: &str) -> Option<std::path::PathBuf> {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/bigquery-emulator.sh");
+    let output = Command::new("bash")
+        .arg(script)
+        .arg("python")
+        .output()
+        .expect("run the script");
+    if output.status.code() == Some(NO_PYTHON) {
+        skip_loudly(test);
+        return None;
+    }
+    assert!(
+        output.status.success(),
+        "scripts/bigquery-emulator.sh python failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(String::from_utf8_lossy(&output.stdout).trim().into())
+}
+
+fn skip_loudly(test: &str) {
+    eprintln!(
+        "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
+         !! SKIPPED {test}: no Python 3.13 or newer, so no BigQuery emulator.\n\
+         !! Install Python 3.13 (or set BANNERC_PYTHON) to run the BigQuery tests.\n\
+         !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
+    );
 }
 
 /// Sends an empty token: the emulator checks none.
