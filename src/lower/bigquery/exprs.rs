@@ -116,7 +116,12 @@ fn days_rule(campaign: &Campaign, phase: &Phase, prefix: &str) -> String {
     let days: Vec<String> = phase
         .takes
         .iter()
-        .map(|range| format!("({})", on_days(&timestamp, &range.node, &campaign.zone.node)))
+        .map(|range| {
+            format!(
+                "({})",
+                on_days(&timestamp, &range.node, &campaign.zone.node)
+            )
+        })
         .collect();
     days.join(" OR ")
 }
@@ -161,10 +166,13 @@ pub fn special_rule(phase: &Phase, prefix: &str) -> Option<String> {
 
 /// The whole rule of phase `i`: special or date (for in-place `UPDATE`s).
 pub fn phase_rule(campaign: &Campaign, phase: &Phase, prefix: &str) -> String {
-    let rules: Vec<String> = [special_rule(phase, prefix), date_rule(campaign, phase, prefix)]
-        .into_iter()
-        .flatten()
-        .collect();
+    let rules: Vec<String> = [
+        special_rule(phase, prefix),
+        date_rule(campaign, phase, prefix),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     match rules.as_slice() {
         [] => "FALSE".into(),
         [one] => one.clone(),
@@ -185,7 +193,9 @@ pub fn phase_of_row(campaign: &Campaign, prefix: &str) -> String {
             case.push_str(&format!("\n        WHEN {rule} THEN {}", phase.id));
         }
     }
-    case.push_str(&format!("\n        WHEN {log_name} LIKE {OUTPUT_FORM_PATTERN} THEN NULL"));
+    case.push_str(&format!(
+        "\n        WHEN {log_name} LIKE {OUTPUT_FORM_PATTERN} THEN NULL"
+    ));
     for phase in campaign.phases.iter().filter(|p| !p.takes.is_empty()) {
         let days = days_rule(campaign, phase, prefix);
         let rule = match not_excluded(phase, prefix) {

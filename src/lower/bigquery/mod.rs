@@ -179,7 +179,9 @@ fn create_phases(context: &LowerContext<'_>) -> String {
         .iter()
         .enumerate()
         .map(|(index, phase)| {
-            let expected = phase.expected_rows.map_or_else(|| "NULL".to_string(), |n| n.to_string());
+            let expected = phase
+                .expected_rows
+                .map_or_else(|| "NULL".to_string(), |n| n.to_string());
             let values = format!(
                 "({}, {}, {}, {}, {expected})",
                 phase.id,
@@ -191,7 +193,10 @@ fn create_phases(context: &LowerContext<'_>) -> String {
             format!("  {kind}{values}")
         })
         .collect();
-    format!("CREATE TEMP TABLE {PHASES} AS\nSELECT * FROM UNNEST([\n{}\n]);", rows.join(",\n"))
+    format!(
+        "CREATE TEMP TABLE {PHASES} AS\nSELECT * FROM UNNEST([\n{}\n]);",
+        rows.join(",\n")
+    )
 }
 
 /// The type of a row of the phases table.
