@@ -12,6 +12,7 @@ use bannerc::exec::engine::{Access, Engine, EngineError, Silent};
 use bannerc::exec::facts::RunReport;
 use bannerc::exec::reference::Row;
 use bannerc::ir::{Campaign, Mode};
+use bannerc::lower::duckdb::quote;
 use bannerc::lower::{Dialect, LowerOptions, lower};
 use chrono::DateTime;
 use duckdb::Connection;
@@ -48,29 +49,35 @@ pub fn create_tables(conn: &Connection, tables: &[&str]) {
     }
 }
 
-/// Append reference rows to `schema.table` (extra field and column filled in).
+/// Append reference rows to `schema.table` (extra field and column filled
+/// in), as one `INSERT … VALUES` of literals.
 pub fn insert_rows(conn: &Connection, table: &str, rows: &[Row]) {
-    let (schema, name) = table.split_once('.').unwrap();
-    let sql = format!(
-        "INSERT INTO \"{schema}\".\"{name}\" VALUES (CAST(make_timestamp(?) AS TIMESTAMPTZ), ?, \
-         struct_pack(start_time := ?, end_time := ?, timestamp_get := ?, banner_id := ?, user_id := ?), ?)"
-    );
-    let mut statement = conn.prepare(&sql).unwrap();
-    for (index, row) in rows.iter().enumerate() {
-        let micros = row.timestamp.map(|t| t.timestamp_micros());
-        statement
-            .execute(duckdb::params![
-                micros,
-                row.log_name,
-                row.start_time,
-                row.end_time,
-                row.timestamp_get,
-                row.banner_id,
-                format!("user-{index}"),
-                "INFO"
-            ])
-            .unwrap();
+    if rows.is_empty() {
+        return;
     }
+    let (schema, name) = table.split_once('.').unwrap();
+    let text = |value: &Option<String>| value.as_deref().map_or("NULL".to_string(), quote::string);
+    let values: Vec<String> = rows
+        .iter()
+        .enumerate()
+        .map(|(index, row)| {
+            let micros = row.timestamp.map_or("NULL".to_string(), |t| t.timestamp_micros().to_string());
+            let get = row.timestamp_get.map_or("NULL".to_string(), |n| n.to_string());
+            format!(
+                "(CAST(make_timestamp(CAST({micros} AS BIGINT)) AS TIMESTAMPTZ), {}, struct_pack(start_time := {}, \
+                 end_time := {}, timestamp_get := CAST({get} AS BIGINT), banner_id := {}, user_id := 'user-{index}'), 'INFO')",
+                text(&row.log_name),
+                text(&row.start_time),
+                text(&row.end_time),
+                text(&row.banner_id),
+            )
+        })
+        .collect();
+    conn.execute_batch(&format!(
+        "INSERT INTO \"{schema}\".\"{name}\" VALUES\n{};",
+        values.join(",\n")
+    ))
+    .unwrap();
 }
 
 /// Every row of `schema.table` as reference rows, sorted.

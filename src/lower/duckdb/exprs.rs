@@ -167,7 +167,7 @@ pub fn phase_of_row(campaign: &Campaign, prefix: &str) -> String {
     case
 }
 
-/// The offsets over every instant a campaign's rows can have: a window
+/// The offset in microseconds over every instant a campaign's rows can have: a window
 /// around its source days, and, when it has special logs (whose rows may
 /// lie on any day), the years 1900 to 2099 as a fallback.
 pub fn offset_case(campaign: &Campaign, column: &str) -> String {
@@ -176,7 +176,7 @@ pub fn offset_case(campaign: &Campaign, column: &str) -> String {
     let near = window.map(|(from, to)| Offsets::between(zone, from, to, Duration::hours(1)));
     let wide = (!all_specials(campaign).is_empty()).then(|| wide_offsets(zone));
     if let Some(wide) = wide.as_ref().filter(|w| w.is_constant()) {
-        return wide.first.to_string();
+        return offsets_sql(column, wide);
     }
     match (window, near, wide) {
         (Some((from, to)), Some(near), Some(wide)) => format!(
@@ -224,25 +224,22 @@ fn year_start(year: i32) -> DateTime<Utc> {
     })
 }
 
-/// The offset in seconds at `column`, as a `CASE` over the changes.
+/// The offset at `column` in microseconds, as a `CASE` over the changes.
+/// (Microsecond literals are typed BIGINT by DuckDB where they need to be;
+/// multiplying two INTEGERs instead would overflow.)
 pub fn offsets_sql(column: &str, offsets: &Offsets) -> String {
-    if offsets.is_constant() {
-        return offsets.first.to_string();
-    }
-    let mut case = format!(
-        "CASE WHEN {column} < {} THEN {}",
-        quote::instant(offsets.changes[0].0),
-        offsets.first
-    );
+    let us = |seconds: i32| i64::from(seconds) * US;
+    let Some((first_change, _)) = offsets.changes.first() else {
+        return us(offsets.first).to_string();
+    };
+    let first = quote::instant(*first_change);
+    let mut case = format!("CASE WHEN {column} < {first} THEN {}", us(offsets.first));
     for pair in offsets.changes.windows(2) {
-        case.push_str(&format!(
-            " WHEN {column} < {} THEN {}",
-            quote::instant(pair[1].0),
-            pair[0].1
-        ));
+        let (until, offset) = (quote::instant(pair[1].0), us(pair[0].1));
+        case.push_str(&format!(" WHEN {column} < {until} THEN {offset}"));
     }
     let last = offsets.changes.last().map_or(offsets.first, |c| c.1);
-    case.push_str(&format!(" ELSE {last} END"));
+    case.push_str(&format!(" ELSE {} END", us(last)));
     case
 }
 
@@ -256,7 +253,7 @@ pub fn tod_macro(campaign: &Campaign, replace: bool) -> String {
         "CREATE TEMP MACRO"
     };
     format!(
-        "{create} {TOD_MACRO}(ts) AS\n  ((epoch_us(ts) + {US} * ({})) % {DAY_US} + {DAY_US}) % {DAY_US};",
+        "{create} {TOD_MACRO}(ts) AS\n  ((epoch_us(ts) + ({})) % {DAY_US} + {DAY_US}) % {DAY_US};",
         offset_case(campaign, "ts")
     )
 }
@@ -267,22 +264,20 @@ pub fn tod_macro(campaign: &Campaign, replace: bool) -> String {
 pub fn retimed(tod_us: &str, day: NaiveDate, zone: &Zone) -> String {
     let mapping = LocalDay::of(day, zone);
     let midnight_us = mapping.midnight_epoch() * US;
+    let us = |seconds: i32| i64::from(seconds) * US;
     let offset = match mapping.pieces.as_slice() {
-        [(_, only)] => only.to_string(),
+        [(_, only)] => us(*only).to_string(),
         pieces => {
             let mut case = String::from("CASE");
             for pair in pieces.windows(2) {
-                case.push_str(&format!(
-                    " WHEN {tod_us} < {} THEN {}",
-                    pair[1].0 * US,
-                    pair[0].1
-                ));
+                let (until, offset) = (pair[1].0 * US, us(pair[0].1));
+                case.push_str(&format!(" WHEN {tod_us} < {until} THEN {offset}"));
             }
-            let last = pieces.last().map_or(0, |p| p.1);
+            let last = pieces.last().map_or(0, |p| us(p.1));
             format!("{case} ELSE {last} END")
         }
     };
-    format!("CAST(make_timestamp({midnight_us} + {tod_us} - {US} * ({offset})) AS TIMESTAMPTZ)")
+    format!("CAST(make_timestamp({midnight_us} + {tod_us} - ({offset})) AS TIMESTAMPTZ)")
 }
 
 /// `start_time` read in the campaign's format (NULL when unreadable).

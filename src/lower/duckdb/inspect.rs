@@ -156,7 +156,7 @@ pub fn day_counts(source: &TableRef, zone: &Zone, window: &DateRange) -> String 
     );
     let offset = exprs::offsets_sql("\"timestamp\"", &offsets);
     format!(
-        "SELECT CAST(CAST(make_timestamp(epoch_us(\"timestamp\") + 1000000 * ({offset})) AS DATE) AS VARCHAR) AS day, count(*)\n\
+        "SELECT CAST(CAST(make_timestamp(epoch_us(\"timestamp\") + ({offset})) AS DATE) AS VARCHAR) AS day, count(*)\n\
          FROM {}\n\
          WHERE {} AND (\"logName\" IS NULL OR \"logName\" NOT {})\n\
          GROUP BY day ORDER BY day",
