@@ -133,22 +133,32 @@ pub fn order_accesses<T: Clone>(
         .collect();
     let index = AccessIndex::new(&nodes, &indices);
 
+    let mut edges: HashMap<(NodeIndex, NodeIndex), RowSet> = HashMap::new();
+    let mut edge = |from: NodeIndex, to: NodeIndex, rows: RowSet| {
+        if from != to {
+            edges.entry((from, to)).or_insert(rows);
+        }
+    };
     for (node, &me) in nodes.iter().zip(&indices) {
         for read in &node.reads {
             for (writer, rows) in index.writers_of(read.rows, read.version) {
-                graph.update_edge(writer, me, rows);
+                edge(writer, me, rows);
             }
             for (writer, rows) in index.writers_of(read.rows, read.version + 1) {
-                graph.update_edge(me, writer, rows);
+                edge(me, writer, rows);
             }
         }
         for write in &node.writes {
             for (writer, rows) in index.writers_of(write.rows, write.version + 1) {
-                graph.update_edge(me, writer, rows);
+                edge(me, writer, rows);
             }
         }
     }
-    graph.retain_edges(|g, e| g.edge_endpoints(e).is_some_and(|(a, b)| a != b));
+    let mut edges: Vec<((NodeIndex, NodeIndex), RowSet)> = edges.into_iter().collect();
+    edges.sort_unstable_by_key(|(ends, _)| *ends);
+    for ((from, to), rows) in edges {
+        graph.add_edge(from, to, rows);
+    }
 
     match kahn_order(&graph) {
         Some(order) => Ok((graph, order)),

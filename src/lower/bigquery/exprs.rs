@@ -143,7 +143,7 @@ pub fn date_rule(campaign: &Campaign, phase: &Phase, prefix: &str) -> Option<Str
     }
     let log_name = format!("{prefix}`logName`");
     let mut name_rules = Vec::new();
-    if !all_specials(campaign).is_empty() {
+    if campaign.phases.iter().any(|p| !p.special.is_empty()) {
         name_rules.push(format!("{log_name} NOT IN (SELECT name FROM {SPECIALS})"));
     }
     name_rules.push(format!("{log_name} NOT LIKE {OUTPUT_FORM_PATTERN}"));

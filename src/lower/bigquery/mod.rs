@@ -146,8 +146,14 @@ fn statements(context: &LowerContext<'_>, mode: Mode, op: Operation, script: &mu
     }
 }
 
+/// The phase with this id: phases are numbered in order, so look there
+/// first and search only if the numbering has gaps.
 fn phase_by_id<'a>(context: &LowerContext<'a>, id: u32) -> Option<&'a Phase> {
-    context.campaign.phases.iter().find(|p| p.id == id)
+    let phases = &context.campaign.phases;
+    let guess = (id as usize).checked_sub(1).and_then(|i| phases.get(i));
+    guess
+        .filter(|p| p.id == id)
+        .or_else(|| phases.iter().find(|p| p.id == id))
 }
 
 fn snapshot(context: &LowerContext<'_>) -> String {
