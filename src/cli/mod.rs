@@ -1,11 +1,18 @@
 //! The command line: clap commands, diagnostics rendering, output formats.
 
+mod apply;
 mod check;
 mod compile;
+mod demo;
 pub mod explain;
+mod history;
 mod import;
 pub mod pipeline;
+mod plan;
 pub mod render;
+mod report;
+mod rollback;
+mod session;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -65,6 +72,18 @@ enum Command {
     /// Turn a YAML configuration into a `.bnr` campaign (and its run
     /// settings into a `bannerc.toml` profile).
     Import(import::ImportArgs),
+    /// Run the pre-flight checks on the real data and show what `apply`
+    /// would do, phase by phase, with sample rows; writes nothing.
+    Plan(plan::PlanArgs),
+    /// Run a campaign on the database in one transaction.
+    Apply(apply::ApplyArgs),
+    /// Undo an applied run in one transaction.
+    Rollback(rollback::RollbackArgs),
+    /// List the runs recorded in the database's ledgers, newest first.
+    History(history::HistoryArgs),
+    /// Create a DuckDB file of realistic logs and run examples/demo.bnr on
+    /// it: check, plan and apply, printing what happened.
+    Demo(demo::DemoArgs),
 }
 
 /// Options shared by the commands that compile.
@@ -118,6 +137,11 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Import(args) => import::run(&args),
+        Command::Plan(args) => plan::run(&args),
+        Command::Apply(args) => apply::run(&args),
+        Command::Rollback(args) => rollback::run(&args),
+        Command::History(args) => history::run(&args),
+        Command::Demo(args) => demo::run(&args),
     };
     ExitCode::from(code)
 }

@@ -28,8 +28,35 @@ pub struct Column {
     pub kind: String,
 }
 
-/// One row, shown as `(column, value as text)` pairs; NULL is `None`.
-pub type SampleRow = Vec<(String, Option<String>)>;
+/// One row, as `(column, value as text)` pairs in column order; NULL is
+/// `None`. Serialised as a JSON object.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SampleRow(pub Vec<(String, Option<String>)>);
+
+impl FromIterator<(String, Option<String>)> for SampleRow {
+    fn from_iter<I: IntoIterator<Item = (String, Option<String>)>>(pairs: I) -> Self {
+        SampleRow(pairs.into_iter().collect())
+    }
+}
+
+impl std::ops::Deref for SampleRow {
+    type Target = [(String, Option<String>)];
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl Serialize for SampleRow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (column, value) in &self.0 {
+            map.serialize_entry(column, value)?;
+        }
+        map.end()
+    }
+}
 
 /// A phase's facts on the data as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -9,6 +9,7 @@
 //! never loaded or downloaded. Two processes cannot open one file for
 //! writing: the second gets a clear "in use" error before touching anything.
 
+pub mod demo;
 mod inspect;
 mod ledger;
 

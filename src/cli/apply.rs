@@ -1,0 +1,235 @@
+//! `bannerc apply`: the whole run in one transaction. Refuses without a
+//! terminal to confirm on unless `--yes`; does nothing (exit 0) when the
+//! same plan was already applied; refuses to take rows an applied run took
+//! unless `--allow-reuse`; runs the pre-flight on the data, then the
+//! verified script, and prints a summary.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use clap::Args;
+use serde_json::json;
+
+use super::ModeArg;
+use super::exit;
+use super::report;
+use super::session::{self, EngineArgs, Format, Preflight, Prepared, Stop};
+use crate::exec::facts::RunReport;
+use crate::exec::{Access, RunObserver};
+use crate::ir::Mode;
+
+/// Arguments of `bannerc apply`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The campaign file (`.bnr`, `.yaml` or `.yml`).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// fused: one scan, staging untouched (default); in-place: staging is
+    /// relabeled in place after a backup, like the manual process.
+    #[arg(long, value_enum, default_value_t = ModeArg::Fused)]
+    pub mode: ModeArg,
+    /// Apply without asking (required when there is no terminal).
+    #[arg(long)]
+    pub yes: bool,
+    /// Take rows that an applied run on the same source already took.
+    #[arg(long)]
+    pub allow_reuse: bool,
+    /// How to print the result.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+/// Run `bannerc apply`; returns the exit code.
+pub fn run(args: &ApplyArgs) -> u8 {
+    match apply(args) {
+        Ok(code) => code,
+        Err(stop) => session::report(stop),
+    }
+}
+
+fn apply(args: &ApplyArgs) -> Result<u8, Stop> {
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    if !args.yes && !interactive {
+        return Err(Stop::new(
+            "there is no terminal to confirm on; pass --yes to apply without confirmation",
+            exit::USAGE,
+        ));
+    }
+    let (spec, mut engine) = session::open_engine(&args.engine, Access::ReadWrite)?;
+    let prepared = session::prepare(&args.file, engine.as_mut(), args.deny_warnings)?;
+    let mode: Mode = args.mode.into();
+    session::compile(&prepared.campaign, mode, None)?;
+    let preflight = session::preflight(engine.as_mut(), &prepared.campaign, mode)?;
+    if let Some(entry) = &preflight.already_applied {
+        return Ok(already_applied(
+            args.format,
+            &entry.run_id,
+            entry.finished_at.as_deref(),
+        ));
+    }
+    if preflight.blocks(args.allow_reuse) {
+        return Ok(refused(
+            args,
+            &prepared,
+            &spec.to_string(),
+            mode,
+            &preflight,
+        ));
+    }
+    if !args.yes && !confirm(&prepared, &preflight, mode)? {
+        eprintln!("not applied; nothing was written");
+        return Ok(exit::OK);
+    }
+    let script = session::compile(&prepared.campaign, mode, Some(new_run_id()))?;
+    let observer = Progress::new(interactive && args.format == Format::Text);
+    let outcome = engine.run(&script, &observer);
+    observer.finish();
+    let report = outcome?;
+    print_summary(args.format, &report, &prepared);
+    Ok(exit::OK)
+}
+
+fn already_applied(format: Format, run_id: &str, at: Option<&str>) -> u8 {
+    match format {
+        Format::Text => println!(
+            "already applied as run {run_id} ({}); nothing to do",
+            at.unwrap_or("time unknown")
+        ),
+        Format::Json => println!("{}", json!({"status": "already_applied", "run_id": run_id})),
+    }
+    exit::OK
+}
+
+fn refused(
+    args: &ApplyArgs,
+    prepared: &Prepared,
+    engine: &str,
+    mode: Mode,
+    preflight: &Preflight,
+) -> u8 {
+    match args.format {
+        Format::Text => {
+            print!("{}", report::plan_text(prepared, engine, mode, preflight));
+            println!("\napply: refused by the checks above; nothing was written");
+        }
+        Format::Json => {
+            let mut value = report::plan_json(prepared, engine, mode, preflight, false);
+            value["status"] = json!("refused");
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            );
+        }
+    }
+    exit::INVALID
+}
+
+/// Ask on the terminal; anything but `y` or `yes` declines.
+fn confirm(prepared: &Prepared, preflight: &Preflight, mode: Mode) -> Result<bool, Stop> {
+    let rows: u64 = preflight
+        .inspection
+        .phases
+        .iter()
+        .map(|p| p.taken_rows)
+        .sum();
+    let campaign = &prepared.campaign;
+    eprint!(
+        "Apply campaign {} ({} mode): insert {rows} rows into {}{}? [y/N] ",
+        campaign.name.node,
+        mode.as_str(),
+        campaign.target.node,
+        if mode == Mode::InPlace {
+            ", relabeling staging in place"
+        } else {
+            ""
+        }
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| Stop::new(format!("cannot read the answer: {e}"), exit::USAGE))?;
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}
+
+/// A new run id: the UTC time and a random suffix, e.g. `20250425T140509Z-3f9a2c`.
+pub fn new_run_id() -> String {
+    let suffix = uuid::Uuid::new_v4().simple().to_string();
+    format!(
+        "{}-{}",
+        chrono::Utc::now().format("%Y%m%dT%H%M%SZ"),
+        &suffix[..6]
+    )
+}
+
+pub fn print_summary(format: Format, report: &RunReport, prepared: &Prepared) {
+    match format {
+        Format::Text => print!(
+            "{}",
+            report::run_text(report, &prepared.campaign.target.node.to_string())
+        ),
+        Format::Json => {
+            let value =
+                json!({"status": "applied", "run": report.entry, "elapsed_ms": report.elapsed_ms});
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            );
+        }
+    }
+}
+
+/// Steps and progress on standard error, on a terminal only.
+pub struct Progress {
+    enabled: bool,
+    current: Mutex<String>,
+}
+
+impl Progress {
+    /// A progress display, silent unless `enabled`.
+    pub fn new(enabled: bool) -> Progress {
+        Progress {
+            enabled,
+            current: Mutex::new(String::new()),
+        }
+    }
+
+    /// End the progress line.
+    pub fn finish(&self) {
+        if self.enabled {
+            eprintln!();
+        }
+    }
+}
+
+impl RunObserver for Progress {
+    fn step(&self, step: &str, index: usize, total: usize) {
+        if !self.enabled {
+            return;
+        }
+        let line = format!("[{index}/{total}] {step}");
+        eprint!("\r\x1b[2K{line}");
+        if let Ok(mut current) = self.current.lock() {
+            *current = line;
+        }
+    }
+
+    fn progress(&self, percent: f64) {
+        if let Ok(current) = self.current.lock() {
+            eprint!("\r\x1b[2K{current} {percent:.0}%");
+        }
+    }
+
+    fn wants_progress(&self) -> bool {
+        self.enabled
+    }
+}

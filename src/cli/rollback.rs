@@ -1,0 +1,46 @@
+//! `bannerc rollback RUN_ID`: undo one applied run in one transaction
+//! (its rows leave the target; in in-place mode the staging rows it
+//! relabeled come back from its backup; the ledger records the rollback).
+
+use clap::Args;
+use serde_json::json;
+
+use super::apply::Progress;
+use super::exit;
+use super::report;
+use super::session::{self, EngineArgs, Format, Stop};
+use crate::exec::Access;
+
+/// Arguments of `bannerc rollback`.
+#[derive(Debug, Args)]
+pub struct RollbackArgs {
+    /// The run to undo, as `bannerc history` lists it.
+    pub run_id: String,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// How to print the result.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// Run `bannerc rollback`; returns the exit code.
+pub fn run(args: &RollbackArgs) -> u8 {
+    match rollback(args) {
+        Ok(code) => code,
+        Err(stop) => session::report(stop),
+    }
+}
+
+fn rollback(args: &RollbackArgs) -> Result<u8, Stop> {
+    let (_, mut engine) = session::open_engine(&args.engine, Access::ReadWrite)?;
+    let interactive = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let observer = Progress::new(interactive && args.format == Format::Text);
+    let outcome = engine.rollback(&args.run_id, &observer);
+    observer.finish();
+    let report = outcome?;
+    match args.format {
+        Format::Text => print!("{}", report::rollback_text(&report)),
+        Format::Json => println!("{}", json!({"status": "rolled_back", "rollback": report})),
+    }
+    Ok(exit::OK)
+}
