@@ -106,9 +106,31 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
     let mut file = tempfile::NamedTempFile::new_in(directory)
         .map_err(|e| format!("cannot create a file in {}: {e}", directory.display()))?;
     file.write_all(text.as_bytes())
+        .and_then(|()| readable_by_all(file.as_file(), path))
         .and_then(|()| file.as_file().sync_all())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     file.persist(path)
         .map_err(|e| format!("cannot write {}: {}", path.display(), e.error))?;
     Ok(())
+}
+
+/// A new file gets the usual `rw-r--r--` (a temporary file starts private);
+/// a replaced file keeps its permissions.
+fn readable_by_all(file: &std::fs::File, path: &Path) -> std::io::Result<()> {
+    let permissions = match std::fs::metadata(path) {
+        Ok(existing) => existing.permissions(),
+        Err(_) => default_permissions(file)?,
+    };
+    file.set_permissions(permissions)
+}
+
+#[cfg(unix)]
+fn default_permissions(_file: &std::fs::File) -> std::io::Result<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt as _;
+    Ok(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn default_permissions(file: &std::fs::File) -> std::io::Result<std::fs::Permissions> {
+    Ok(file.metadata()?.permissions())
 }
