@@ -1,0 +1,544 @@
+//! The engine commands end to end, through the `bannerc` binary on real
+//! DuckDB files: `plan` writes nothing, `apply` twice inserts once, a
+//! second process is turned away cleanly, refusals and failures (a check,
+//! a statement, a kill at any step) change nothing, bad data stops the run
+//! with counts and a sample, and `rollback` undoes exactly one run.
+
+mod duckdb_support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use bannerc::exec::reference::Row;
+use chrono::{DateTime, Duration, Utc};
+use duckdb::Connection;
+use duckdb_support::*;
+
+const SOURCE: &str = "request_edit.staging";
+const TARGET: &str = "banner_data.banner_call_data";
+
+fn campaign_text(checks: &str, phase_two: &str) -> String {
+    format!(
+        "campaign Cli_Test {{\n  banner 5902\n  source `clirnet-dev.request_edit.staging`\n  \
+         target `clirnetapp.banner_data.banner_call_data`\n  zone Asia/Kolkata\n  \
+         phase 1: 2025-04-01..2025-04-02 -> 2025-04-25\n  {phase_two}\n  check {{ {checks} }}\n}}\n"
+    )
+}
+
+/// A campaign of two phases over 2025-04-01..2025-04-04 (Kolkata days).
+fn default_campaign() -> String {
+    campaign_text(
+        "records_per_phase 1..1_000",
+        "phase 2: 2025-04-03..2025-04-04 + log \"add-report-prod-server\" -> 2025-04-26",
+    )
+}
+
+/// Rows on 2025-03-31..2025-04-05 UTC every 3 hours, a special-source
+/// row, and a row an earlier campaign relabeled.
+fn rows() -> Vec<Row> {
+    let first: DateTime<Utc> = "2025-03-31T00:17:05Z".parse().unwrap();
+    let mut rows: Vec<Row> = (0..48)
+        .map(|step| {
+            let at = first + Duration::hours(3 * step);
+            let start = at.format("%Y-%m-%d %H:%M:%S").to_string();
+            row(Some(&at.to_rfc3339()), Some("banner-log"), Some(&start))
+        })
+        .collect();
+    rows.push(row(
+        Some("2025-03-01T10:00:00Z"),
+        Some("add-report-prod-server"),
+        Some("2025-03-01 10:00:00"),
+    ));
+    rows.push(row(
+        Some("2025-04-02T10:00:00Z"),
+        Some("H_5901_distinct_2025-03-28"),
+        Some("2025-04-02 10:00:00"),
+    ));
+    rows
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+    campaign: PathBuf,
+}
+
+impl Fixture {
+    fn new(campaign: &str, rows: &[Row]) -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("test.duckdb");
+        {
+            let conn = Connection::open(&db).unwrap();
+            create_tables(&conn, &[SOURCE, TARGET]);
+            insert_rows(&conn, SOURCE, rows);
+            let earlier = [row(
+                Some("2025-03-28T10:00:00Z"),
+                Some("H_5901_distinct_2025-03-28"),
+                Some("x"),
+            )];
+            insert_rows(&conn, TARGET, &earlier);
+        }
+        let path = dir.path().join("campaign.bnr");
+        std::fs::write(&path, campaign).unwrap();
+        Fixture {
+            _dir: dir,
+            db,
+            campaign: path,
+        }
+    }
+
+    fn engine(&self) -> String {
+        format!("duckdb:{}", self.db.display())
+    }
+
+    fn bannerc(&self, args: &[&str]) -> Output {
+        self.bannerc_env(args, None)
+    }
+
+    fn bannerc_env(&self, args: &[&str], failpoint: Option<&str>) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_bannerc"));
+        command
+            .args(args)
+            .env_remove("BANNERC_FAILPOINT")
+            .current_dir(self.db.parent().unwrap());
+        if let Some(step) = failpoint {
+            command.env("BANNERC_FAILPOINT", step);
+        }
+        command.output().unwrap()
+    }
+
+    fn apply(&self, extra: &[&str]) -> Output {
+        let engine = self.engine();
+        let campaign = self.campaign.display().to_string();
+        let mut args = vec![
+            "apply",
+            campaign.as_str(),
+            "--engine",
+            engine.as_str(),
+            "--yes",
+        ];
+        args.extend_from_slice(extra);
+        self.bannerc(&args)
+    }
+
+    fn plan(&self, extra: &[&str]) -> Output {
+        let engine = self.engine();
+        let campaign = self.campaign.display().to_string();
+        let mut args = vec!["plan", campaign.as_str(), "--engine", engine.as_str()];
+        args.extend_from_slice(extra);
+        self.bannerc(&args)
+    }
+
+    fn target_rows(&self) -> usize {
+        read_rows(&Connection::open(&self.db).unwrap(), TARGET).len()
+    }
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn code(output: &Output) -> Option<i32> {
+    output.status.code()
+}
+
+#[test]
+fn plan_reports_the_phases_and_samples_and_writes_nothing() {
+    let fixture = Fixture::new(&default_campaign(), &rows());
+    let before = snapshot(&fixture.db);
+    let output = fixture.plan(&[]);
+    assert_eq!(code(&output), Some(0), "{}", text(&output));
+    let out = text(&output);
+    assert!(out.contains("H_5902_distinct_2025-04-25"), "{out}");
+    assert!(
+        out.contains("phase 1 sample") && out.contains("after "),
+        "{out}"
+    );
+    assert!(out.contains("plan: OK"), "{out}");
+    let json = fixture.plan(&["--format", "json", "--mode", "in-place"]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["phases"][0]["taken_rows"], 16);
+    assert_eq!(value["phases"][1]["taken_rows"], 17);
+    assert_eq!(
+        value["phases"][0]["sample"]["after"]["logName"],
+        "H_5902_distinct_2025-04-25"
+    );
+    assert_eq!(snapshot(&fixture.db), before, "plan changed the database");
+}
+
+#[test]
+fn apply_twice_inserts_once_and_history_lists_the_run() {
+    let fixture = Fixture::new(&default_campaign(), &rows());
+    let first = fixture.apply(&[]);
+    assert_eq!(code(&first), Some(0), "{}", text(&first));
+    assert!(
+        text(&first).contains("33 rows inserted"),
+        "{}",
+        text(&first)
+    );
+    let after_first = snapshot(&fixture.db);
+    let second = fixture.apply(&["--mode", "in-place"]);
+    assert_eq!(code(&second), Some(0), "{}", text(&second));
+    assert!(
+        text(&second).contains("already applied as run"),
+        "{}",
+        text(&second)
+    );
+    assert_eq!(snapshot(&fixture.db), after_first);
+    let engine = fixture.engine();
+    let history = fixture.bannerc(&["history", "--engine", &engine, "--format", "json"]);
+    let entries: serde_json::Value = serde_json::from_slice(&history.stdout).unwrap();
+    assert_eq!(entries.as_array().unwrap().len(), 1);
+    assert_eq!(entries[0]["status"], "applied");
+    assert_eq!(entries[0]["phase_counts"][1]["taken_rows"], 17);
+}
+
+#[test]
+fn without_a_terminal_apply_needs_yes() {
+    let fixture = Fixture::new(&default_campaign(), &rows());
+    let before = snapshot(&fixture.db);
+    let engine = fixture.engine();
+    let output = fixture.bannerc(&[
+        "apply",
+        fixture.campaign.to_str().unwrap(),
+        "--engine",
+        &engine,
+    ]);
+    assert_eq!(code(&output), Some(2));
+    assert!(text(&output).contains("pass --yes"), "{}", text(&output));
+    assert_eq!(snapshot(&fixture.db), before);
+}
+
+#[test]
+fn a_second_writer_is_turned_away_cleanly() {
+    let fixture = Fixture::new(&default_campaign(), &rows());
+    let before = snapshot(&fixture.db);
+    {
+        let _holder = Connection::open(&fixture.db).unwrap();
+        let output = fixture.apply(&[]);
+        assert_eq!(code(&output), Some(4), "{}", text(&output));
+        assert!(
+            text(&output).contains("is in use by another process"),
+            "{}",
+            text(&output)
+        );
+    }
+    assert_eq!(snapshot(&fixture.db), before);
+}
+
+#[test]
+fn two_concurrent_applies_insert_once() {
+    let fixture = Fixture::new(&default_campaign(), &rows());
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_bannerc"))
+            .args([
+                "apply",
+                fixture.campaign.to_str().unwrap(),
+                "--engine",
+                &fixture.engine(),
+                "--yes",
+            ])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (one, two) = (spawn(), spawn());
+    let outputs = [
+        one.wait_with_output().unwrap(),
+        two.wait_with_output().unwrap(),
+    ];
+    let applied = outputs
+        .iter()
+        .filter(|o| code(o) == Some(0) && text(o).contains("rows inserted"))
+        .count();
+    assert_eq!(
+        applied,
+        1,
+        "{}\n---\n{}",
+        text(&outputs[0]),
+        text(&outputs[1])
+    );
+    for output in &outputs {
+        let out = text(output);
+        let clean = (code(output) == Some(0)
+            && (out.contains("rows inserted") || out.contains("already applied")))
+            || (code(output) == Some(4) && out.contains("is in use by another process"));
+        assert!(clean, "{out}");
+    }
+    assert_eq!(fixture.target_rows(), 1 + 33);
+}
+
+#[test]
+fn an_overlapping_campaign_is_refused_unless_reuse_is_allowed() {
+    let fixture = Fixture::new(&default_campaign(), &rows());
+    assert_eq!(code(&fixture.apply(&[])), Some(0));
+    let overlapping = campaign_text(
+        "records_per_phase 1..1_000",
+        "phase 2: 2025-04-04..2025-04-05 -> 2025-04-27",
+    )
+    .replace("Cli_Test", "Second")
+    .replace("2025-04-25", "2025-04-28");
+    std::fs::write(&fixture.campaign, overlapping).unwrap();
+    let before = snapshot(&fixture.db);
+    let refused = fixture.apply(&[]);
+    assert_eq!(code(&refused), Some(1), "{}", text(&refused));
+    let out = text(&refused);
+    assert!(
+        out.contains("error[reuse]: run ") && out.contains("campaign Cli_Test"),
+        "{out}"
+    );
+    assert!(
+        out.contains("days 2025-04-01..2025-04-02, 2025-04-04..2025-04-04"),
+        "{out}"
+    );
+    assert_eq!(snapshot(&fixture.db), before);
+    let allowed = fixture.apply(&["--allow-reuse"]);
+    assert_eq!(code(&allowed), Some(0), "{}", text(&allowed));
+}
+
+#[test]
+fn a_threshold_that_cannot_be_met_refuses_and_changes_nothing() {
+    let campaign = campaign_text(
+        "records_per_phase 100..1_000",
+        "phase 2: 2025-04-03..2025-04-04 -> 2025-04-26",
+    );
+    let fixture = Fixture::new(&campaign, &rows());
+    let before = snapshot(&fixture.db);
+    let plan = fixture.plan(&[]);
+    assert_eq!(code(&plan), Some(1));
+    assert!(
+        text(&plan)
+            .contains("phase 1 takes 16 rows; records_per_phase requires between 100 and 1000")
+    );
+    let apply = fixture.apply(&[]);
+    assert_eq!(code(&apply), Some(1), "{}", text(&apply));
+    assert!(text(&apply).contains("nothing was written"));
+    assert_eq!(snapshot(&fixture.db), before);
+}
+
+#[test]
+fn a_failing_statement_rolls_everything_back() {
+    let fixture = Fixture::new(&default_campaign(), &rows());
+    {
+        // Same columns, so the pre-flight passes; the INSERT breaks a constraint.
+        let conn = Connection::open(&fixture.db).unwrap();
+        conn.execute_batch(&format!(
+            "DROP TABLE banner_data.banner_call_data; CREATE TABLE banner_data.banner_call_data {} ;",
+            LAYOUT.replace("\"severity\" VARCHAR)", "\"severity\" VARCHAR CHECK (\"severity\" <> 'INFO'))")
+        ))
+        .unwrap();
+    }
+    let before = snapshot(&fixture.db);
+    for mode in ["fused", "in-place"] {
+        let output = fixture.apply(&["--mode", mode]);
+        assert_eq!(code(&output), Some(4), "{}", text(&output));
+        assert!(
+            text(&output).contains("step `insert` failed"),
+            "{}",
+            text(&output)
+        );
+        assert_eq!(snapshot(&fixture.db), before, "{mode}");
+    }
+}
+
+/// The steps of a run, in order, as the failpoints name them.
+fn steps(mode: &str) -> Vec<String> {
+    let mut steps: Vec<String> = vec!["begin".into(), "setup".into()];
+    match mode {
+        "fused" => steps.extend(["collect", "pre-check"].map(String::from)),
+        _ => steps.extend(
+            [
+                "backup",
+                "pre-check",
+                "relabel-1",
+                "relabel-2",
+                "fix-fields-1",
+                "fix-fields-2",
+            ]
+            .map(String::from),
+        ),
+    }
+    steps.extend(["insert", "post-check", "ledger", "commit"].map(String::from));
+    steps
+}
+
+#[test]
+fn a_kill_at_any_step_leaves_every_table_as_it_was() {
+    let fixture = Fixture::new(&default_campaign(), &rows());
+    let before = snapshot(&fixture.db);
+    let engine = fixture.engine();
+    let campaign = fixture.campaign.display().to_string();
+    for mode in ["fused", "in-place"] {
+        for step in steps(mode) {
+            let args = [
+                "apply", &campaign, "--engine", &engine, "--yes", "--mode", mode,
+            ];
+            let output = fixture.bannerc_env(&args, Some(&step));
+            assert_eq!(
+                code(&output),
+                None,
+                "{mode} {step} was not killed: {}",
+                text(&output)
+            );
+            assert!(text(&output).contains(&format!("failpoint BANNERC_FAILPOINT={step}")));
+            assert_eq!(
+                snapshot(&fixture.db),
+                before,
+                "{mode}: killed before {step}"
+            );
+        }
+    }
+    let output = fixture.bannerc_env(
+        &["apply", &campaign, "--engine", &engine, "--yes"],
+        Some("committed"),
+    );
+    assert_eq!(code(&output), None);
+    assert_eq!(
+        fixture.target_rows(),
+        1 + 33,
+        "killed after the commit: the whole run is there"
+    );
+}
+
+#[test]
+fn rollback_restores_target_and_staging_and_a_kill_during_it_changes_nothing() {
+    let fixture = Fixture::new(&default_campaign(), &rows());
+    let before = snapshot(&fixture.db);
+    let applied = fixture.apply(&["--mode", "in-place", "--format", "json"]);
+    assert_eq!(code(&applied), Some(0), "{}", text(&applied));
+    let value: serde_json::Value = serde_json::from_slice(&applied.stdout).unwrap();
+    let run_id = value["run"]["run_id"].as_str().unwrap().to_string();
+    let engine = fixture.engine();
+    let after_apply = snapshot(&fixture.db);
+    for step in [
+        "rollback-begin",
+        "rollback-delete",
+        "rollback-restore",
+        "rollback-ledger",
+        "rollback-commit",
+    ] {
+        let output = fixture.bannerc_env(&["rollback", &run_id, "--engine", &engine], Some(step));
+        assert_eq!(code(&output), None, "{step}: {}", text(&output));
+        assert_eq!(snapshot(&fixture.db), after_apply, "killed before {step}");
+    }
+    let output = fixture.bannerc(&["rollback", &run_id, "--engine", &engine]);
+    assert_eq!(code(&output), Some(0), "{}", text(&output));
+    assert!(text(&output).contains("33 rows deleted from the target, 33 staging rows restored"));
+    let after = snapshot(&fixture.db);
+    for table in [SOURCE, TARGET] {
+        assert_eq!(after[table], before[table], "{table}");
+    }
+    let again = fixture.bannerc(&["rollback", &run_id, "--engine", &engine]);
+    assert_eq!(code(&again), Some(1));
+    assert!(text(&again).contains("is rolled_back, not applied"));
+    let history = fixture.bannerc(&["history", "--engine", &engine]);
+    assert!(text(&history).contains("rolled_back"));
+}
+
+#[test]
+fn unreadable_start_times_and_null_timestamps_stop_the_run_with_counts_and_a_sample() {
+    let mut bad = rows();
+    bad.push(row(Some("2025-04-01T12:00:00Z"), Some("banner-log"), None));
+    bad.push(row(
+        Some("2025-04-01T13:00:00Z"),
+        Some("banner-log"),
+        Some("01/04/2025 13:00"),
+    ));
+    bad.push(row(
+        None,
+        Some("add-report-prod-server"),
+        Some("2025-04-01 13:00:00"),
+    ));
+    bad.push(row(None, Some("banner-log"), Some("2025-04-01 13:00:00")));
+    let fixture = Fixture::new(&default_campaign(), &bad);
+    let before = snapshot(&fixture.db);
+    let plan = fixture.plan(&[]);
+    assert_eq!(code(&plan), Some(1));
+    let out = text(&plan);
+    assert!(
+        out.contains("2 taken rows have a NULL or unreadable start_time")
+            && out.contains("1 special-source rows have a NULL timestamp")
+            && out.contains("phase 1: 2 + 0, phase 2: 0 + 1"),
+        "{out}"
+    );
+    assert!(
+        out.contains("sample: 2025-04-01 12:00:00+00 | banner-log"),
+        "{out}"
+    );
+    let apply = fixture.apply(&[]);
+    assert_eq!(code(&apply), Some(1));
+    assert_eq!(snapshot(&fixture.db), before);
+}
+
+#[test]
+fn a_target_with_other_columns_or_a_missing_table_stops_before_writing() {
+    let fixture = Fixture::new(&default_campaign(), &rows());
+    Connection::open(&fixture.db)
+        .unwrap()
+        .execute_batch("ALTER TABLE banner_data.banner_call_data ADD COLUMN trace VARCHAR")
+        .unwrap();
+    let before = snapshot(&fixture.db);
+    let plan = fixture.plan(&[]);
+    assert_eq!(code(&plan), Some(1));
+    assert!(text(&plan).contains("have different columns (4 and 5 columns); column 5 is nothing in the source and `trace` VARCHAR"), "{}", text(&plan));
+    assert_eq!(code(&fixture.apply(&[])), Some(1));
+    Connection::open(&fixture.db)
+        .unwrap()
+        .execute_batch("DROP TABLE banner_data.banner_call_data")
+        .unwrap();
+    let plan = fixture.plan(&[]);
+    assert_eq!(code(&plan), Some(1));
+    assert!(text(&plan).contains("the target table clirnetapp.banner_data.banner_call_data (\"banner_data\".\"banner_call_data\") does not exist"), "{}", text(&plan));
+    let before = snapshot(&fixture.db);
+    assert_eq!(code(&fixture.apply(&[])), Some(1));
+    assert_eq!(snapshot(&fixture.db), before);
+}
+
+#[test]
+fn a_missing_database_file_is_not_created() {
+    let fixture = Fixture::new(&default_campaign(), &rows());
+    let missing = fixture.db.with_file_name("missing.duckdb");
+    let engine = format!("duckdb:{}", missing.display());
+    let output = fixture.bannerc(&[
+        "plan",
+        fixture.campaign.to_str().unwrap(),
+        "--engine",
+        &engine,
+    ]);
+    assert_eq!(code(&output), Some(4));
+    assert!(text(&output).contains("there is no DuckDB database at"));
+    assert!(!Path::new(&missing).exists());
+}
+
+#[test]
+fn the_demo_runs_on_a_fresh_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_bannerc"))
+        .args(["demo", "--rows", "3000"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(code(&output), Some(0), "{}", text(&output));
+    let out = text(&output);
+    assert!(
+        out.contains("== 4. apply")
+            && out.contains("rows inserted into clirnetapp.banner_data.banner_call_data")
+    );
+    assert!(dir.path().join("bannerc-demo.duckdb").exists());
+    let again = Command::new(env!("CARGO_BIN_EXE_bannerc"))
+        .args(["demo", "--rows", "3000"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        code(&again),
+        Some(0),
+        "the demo recreates its own file: {}",
+        text(&again)
+    );
+}
