@@ -2,6 +2,7 @@
 //! judged before it starts, and the reference evaluator that says what any
 //! engine must produce.
 
+pub mod bigquery;
 #[cfg(feature = "duckdb")]
 pub mod duckdb;
 pub mod engine;

@@ -6,8 +6,11 @@
 
 mod checks;
 mod exprs;
+pub mod inspect;
 pub mod quote;
+pub mod rollback;
 
+pub use checks::CHECK_PREFIX;
 pub use exprs::{OUTPUT_FORM_PATTERN, merged_ranges};
 
 use super::LowerContext;
@@ -176,15 +179,22 @@ fn create_ledger(context: &LowerContext<'_>) -> String {
     )
 }
 
-/// The phases as a temporary table. The first element of the array names
-/// the struct's fields and types; the others are plain tuples of it.
+/// The phases as a temporary table. Every element of the array is a typed
+/// struct: with plain tuples after the first, some engines (the local
+/// emulator) read the array as one struct column instead of five columns.
 fn create_phases(context: &LowerContext<'_>) -> String {
-    let rows: Vec<String> = context
-        .campaign
+    format!(
+        "CREATE TEMP TABLE {PHASES} AS\n{};",
+        phases_query(context.campaign)
+    )
+}
+
+/// The phases as a query: number, target date, log name, banner, expected rows.
+pub(crate) fn phases_query(campaign: &crate::ir::Campaign) -> String {
+    let rows: Vec<String> = campaign
         .phases
         .iter()
-        .enumerate()
-        .map(|(index, phase)| {
+        .map(|phase| {
             let expected = phase
                 .expected_rows
                 .map_or_else(|| "NULL".to_string(), |n| n.to_string());
@@ -195,14 +205,10 @@ fn create_phases(context: &LowerContext<'_>) -> String {
                 quote::string(phase.log_name.as_str()),
                 quote::string(phase.banner.as_str()),
             );
-            let kind = if index == 0 { PHASE_STRUCT } else { "" };
-            format!("  {kind}{values}")
+            format!("  {PHASE_STRUCT}{values}")
         })
         .collect();
-    format!(
-        "CREATE TEMP TABLE {PHASES} AS\nSELECT * FROM UNNEST([\n{}\n]);",
-        rows.join(",\n")
-    )
+    format!("SELECT * FROM UNNEST([\n{}\n])", rows.join(",\n"))
 }
 
 /// The type of a row of the phases table.
@@ -342,7 +348,9 @@ fn ledger_row(context: &LowerContext<'_>, mode: Mode) -> String {
         quote::string(mode.as_str()),
         quote::string(ledger::STATUS_APPLIED),
         format!(
-            "(SELECT TO_JSON_STRING(ARRAY_AGG(STRUCT(phase AS phase, taken_rows AS taken_rows) ORDER BY phase)) FROM {COUNTS})"
+            "(SELECT TO_JSON_STRING(ARRAY_AGG(STRUCT(c.phase AS phase, p.log_name AS log_name, \
+             c.taken_rows AS taken_rows) ORDER BY c.phase))\n   \
+             FROM {COUNTS} AS c JOIN {PHASES} AS p ON p.phase = c.phase)"
         ),
         quote::string(&Claims::of(campaign).to_json()),
         backup,
