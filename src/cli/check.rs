@@ -68,7 +68,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         CheckFormat::Json => print_json(&results),
         CheckFormat::Github => print_github(&results),
     }
-    let worst = results
+    results
         .iter()
         .map(|r| match &r.failure {
             Some((_, code)) => *code,
@@ -76,8 +76,7 @@ pub fn run(args: &CheckArgs) -> u8 {
             None => exit::OK,
         })
         .max()
-        .unwrap_or(exit::OK);
-    worst
+        .unwrap_or(exit::OK)
 }
 
 fn check_file(
