@@ -5,7 +5,8 @@ Every script is parsed as a whole (blocks, handlers, transactions), then each
 statement inside it is analyzed, in order, against a catalog that holds:
 
 - every `project.dataset.table` the script reads but does not create, with
-  the Cloud Logging export layout (the staging and target tables);
+  the Cloud Logging export layout (staging, target, backup), or the ledger's
+  layout for `bannerc_runs`;
 - every table the script creates (the ledger, the snapshot, the temporary
   tables), with the columns the analyzer resolved for it;
 - every variable the script declares, as a constant of its type.
@@ -53,6 +54,17 @@ EXPORT_COLUMNS = [
     ),
     ("insertId", "STRING"),
     ("receiveTimestamp", "TIMESTAMP"),
+]
+
+# The ledger's layout (src/lower/ledger.rs), for scripts that use a ledger
+# they do not create (a rollback).
+LEDGER_TABLE = "bannerc_runs"
+LEDGER_COLUMNS = [
+    (name, "TIMESTAMP" if name.endswith("_at") else "STRING")
+    for name in [
+        "run_id", "plan_hash", "campaign", "source_table", "target_table", "mode", "status",
+        "phase_counts", "claims", "backup_table", "started_at", "finished_at", "rolled_back_at",
+    ]
 ]
 
 SCALAR_KINDS = {
@@ -203,7 +215,8 @@ def declare(catalog: Catalog, statement_sql: str) -> None:
 def check_statement(catalog: Catalog, options: AnalyzerOptions, statement_sql: str) -> None:
     for path in read_tables(statement_sql, catalog.language):
         if len(path) == 3 and catalog.columns(path) is None:
-            catalog.add_table(path, [(name, make_type(spec)) for name, spec in EXPORT_COLUMNS])
+            layout = LEDGER_COLUMNS if path[-1] == LEDGER_TABLE else EXPORT_COLUMNS
+            catalog.add_table(path, [(name, make_type(spec)) for name, spec in layout])
     resolved = Analyzer(options, catalog.build()).analyze_statement(statement_sql)
     register_created(catalog, resolved, statement_sql)
 

@@ -1,6 +1,6 @@
 //! Google's ZetaSQL analyzer (PyPI `zetasql`, run by
 //! `scripts/zetasql_check.py`) accepts the BigQuery scripts the compiler
-//! emits, and refuses scripts broken in the ways a lowering could break
+//! emits (runs in both modes, and rollbacks), and refuses scripts broken in the ways a lowering could break
 //! them, naming the file, the line and its reason.
 
 mod bigquery_support;
@@ -9,6 +9,8 @@ use std::path::Path;
 use std::process::Command;
 
 use bannerc::ir::{Campaign, Mode};
+use bannerc::lower::bigquery::rollback;
+use bannerc::lower::duckdb::rollback::RunToUndo;
 use bannerc::lower::{Dialect, LowerOptions, lower};
 use bigquery_support::{campaign_from_yaml, campaign_from_yaml_text, venv_python};
 
@@ -67,7 +69,45 @@ fn write_scripts(dir: &Path) -> Vec<String> {
             names.push(file);
         }
     }
+    names.extend(write_rollbacks(dir));
     names
+}
+
+/// The rollback scripts of a fused and an in-place run of the worked example.
+fn write_rollbacks(dir: &Path) -> Vec<String> {
+    let campaign = campaign_from_yaml("examples/worked_example.yaml");
+    let ledger = campaign
+        .target
+        .sibling("bannerc_runs")
+        .expect("ledger name");
+    let backup = campaign
+        .source
+        .sibling("H_5902_distinct_data_bannerc_r1")
+        .expect("backup name");
+    let log_names: Vec<String> = campaign
+        .phases
+        .iter()
+        .map(|p| p.log_name.as_str().to_string())
+        .collect();
+    [
+        ("fused", None),
+        ("in-place", Some((&campaign.source.node, &backup))),
+    ]
+    .into_iter()
+    .map(|(mode, restore)| {
+        let run = RunToUndo {
+            run_id: "r1",
+            ledger: &ledger,
+            target: &campaign.target.node,
+            log_names: &log_names,
+            rows: 12345,
+            restore,
+        };
+        let file = format!("rollback-{mode}.sql");
+        std::fs::write(dir.join(&file), rollback::script(&run)).expect("write");
+        file
+    })
+    .collect()
 }
 
 /// Copies of the worked example's fused script, each broken in one way,

@@ -46,7 +46,7 @@ pub fn script(run: &RunToUndo<'_>) -> String {
     ));
     body.push("  COMMIT TRANSACTION;".into());
     format!(
-        "-- bannerc {}: rollback of run {}\nBEGIN\n{}\nEXCEPTION WHEN ERROR THEN\n  \
+        "-- bannerc {}: rollback of run {}, BigQuery\nBEGIN\n{}\nEXCEPTION WHEN ERROR THEN\n  \
          ROLLBACK TRANSACTION;\n  RAISE USING MESSAGE = CONCAT('bannerc: the rollback was undone, \
          nothing changed: ', @@error.message);\nEND;\n",
         env!("CARGO_PKG_VERSION"),
