@@ -27,7 +27,7 @@ BEGIN
   CREATE TEMP TABLE bannerc_phases AS
   SELECT * FROM UNNEST([
     STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(1, DATE '2025-04-25', 'H_5902_distinct_2025-04-25', '5902', NULL),
-    (2, DATE '2025-04-26', 'H_5902_distinct_2025-04-26', '5902', NULL)
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(2, DATE '2025-04-26', 'H_5902_distinct_2025-04-26', '5902', NULL)
   ]);
   -- pre-flight checks
   CREATE TEMP TABLE bannerc_counts AS
@@ -132,7 +132,8 @@ BEGIN
     'p.d.banner_call_data',
     'in-place',
     'applied',
-    (SELECT TO_JSON_STRING(ARRAY_AGG(STRUCT(phase AS phase, taken_rows AS taken_rows) ORDER BY phase)) FROM bannerc_counts),
+    (SELECT TO_JSON_STRING(ARRAY_AGG(STRUCT(c.phase AS phase, p.log_name AS log_name, c.taken_rows AS taken_rows) ORDER BY c.phase))
+     FROM bannerc_counts AS c JOIN bannerc_phases AS p ON p.phase = c.phase),
     '{"source":"p.d.staging","zone":"Asia/Kolkata","days":[["2025-04-01","2025-04-10"],["2025-04-11","2025-04-20"]],"special":[]}',
     'p.d.staging_bannerc_plan_c656f2a44f71aedd',
     bannerc_started_at,

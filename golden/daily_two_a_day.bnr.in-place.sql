@@ -27,15 +27,15 @@ BEGIN
   CREATE TEMP TABLE bannerc_phases AS
   SELECT * FROM UNNEST([
     STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(1, DATE '2025-04-25', 'H_5904_distinct_2025-04-25_1', '5904', NULL),
-    (2, DATE '2025-04-25', 'H_5904_distinct_2025-04-25_2', '5904', NULL),
-    (3, DATE '2025-04-26', 'H_5904_distinct_2025-04-26_1', '5904', NULL),
-    (4, DATE '2025-04-26', 'H_5904_distinct_2025-04-26_2', '5904', NULL),
-    (5, DATE '2025-04-27', 'H_5904_distinct_2025-04-27_1', '5904', NULL),
-    (6, DATE '2025-04-27', 'H_5904_distinct_2025-04-27_2', '5904', NULL),
-    (7, DATE '2025-04-28', 'H_5904_distinct_2025-04-28_1', '5904', NULL),
-    (8, DATE '2025-04-28', 'H_5904_distinct_2025-04-28_2', '5904', NULL),
-    (9, DATE '2025-04-29', 'H_5904_distinct_2025-04-29_1', '5904', NULL),
-    (10, DATE '2025-04-29', 'H_5904_distinct_2025-04-29_2', '5904', NULL)
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(2, DATE '2025-04-25', 'H_5904_distinct_2025-04-25_2', '5904', NULL),
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(3, DATE '2025-04-26', 'H_5904_distinct_2025-04-26_1', '5904', NULL),
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(4, DATE '2025-04-26', 'H_5904_distinct_2025-04-26_2', '5904', NULL),
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(5, DATE '2025-04-27', 'H_5904_distinct_2025-04-27_1', '5904', NULL),
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(6, DATE '2025-04-27', 'H_5904_distinct_2025-04-27_2', '5904', NULL),
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(7, DATE '2025-04-28', 'H_5904_distinct_2025-04-28_1', '5904', NULL),
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(8, DATE '2025-04-28', 'H_5904_distinct_2025-04-28_2', '5904', NULL),
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(9, DATE '2025-04-29', 'H_5904_distinct_2025-04-29_1', '5904', NULL),
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(10, DATE '2025-04-29', 'H_5904_distinct_2025-04-29_2', '5904', NULL)
   ]);
   -- pre-flight checks
   CREATE TEMP TABLE bannerc_counts AS
@@ -290,7 +290,8 @@ BEGIN
     'p.d.banner_call_data',
     'in-place',
     'applied',
-    (SELECT TO_JSON_STRING(ARRAY_AGG(STRUCT(phase AS phase, taken_rows AS taken_rows) ORDER BY phase)) FROM bannerc_counts),
+    (SELECT TO_JSON_STRING(ARRAY_AGG(STRUCT(c.phase AS phase, p.log_name AS log_name, c.taken_rows AS taken_rows) ORDER BY c.phase))
+     FROM bannerc_counts AS c JOIN bannerc_phases AS p ON p.phase = c.phase),
     '{"source":"p.d.staging","zone":"Asia/Kolkata","days":[["2025-03-26","2025-03-28"],["2025-03-29","2025-03-31"],["2025-04-01","2025-04-03"],["2025-04-04","2025-04-06"],["2025-04-07","2025-04-09"],["2025-04-10","2025-04-12"],["2025-04-13","2025-04-15"],["2025-04-16","2025-04-18"],["2025-04-19","2025-04-21"],["2025-04-22","2025-04-24"]],"special":[]}',
     'p.d.staging_bannerc_plan_cd4c527e2885e40b',
     bannerc_started_at,

@@ -27,10 +27,10 @@ BEGIN
   CREATE TEMP TABLE bannerc_phases AS
   SELECT * FROM UNNEST([
     STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(1, DATE '2025-07-01', 'H_5905_distinct_2025-07-01', '5905', NULL),
-    (2, DATE '2025-07-04', 'H_5905_distinct_2025-07-04', '5905', NULL),
-    (3, DATE '2025-07-07', 'H_5905_distinct_2025-07-07', '5905', NULL),
-    (4, DATE '2025-07-10', 'H_5905_distinct_2025-07-10', '5905', NULL),
-    (5, DATE '2025-07-13', 'H_5905_distinct_2025-07-13', '5905', NULL)
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(2, DATE '2025-07-04', 'H_5905_distinct_2025-07-04', '5905', NULL),
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(3, DATE '2025-07-07', 'H_5905_distinct_2025-07-07', '5905', NULL),
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(4, DATE '2025-07-10', 'H_5905_distinct_2025-07-10', '5905', NULL),
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(5, DATE '2025-07-13', 'H_5905_distinct_2025-07-13', '5905', NULL)
   ]);
   -- pre-flight checks
   CREATE TEMP TABLE bannerc_counts AS
@@ -190,7 +190,8 @@ BEGIN
     'p.d.banner_call_data',
     'in-place',
     'applied',
-    (SELECT TO_JSON_STRING(ARRAY_AGG(STRUCT(phase AS phase, taken_rows AS taken_rows) ORDER BY phase)) FROM bannerc_counts),
+    (SELECT TO_JSON_STRING(ARRAY_AGG(STRUCT(c.phase AS phase, p.log_name AS log_name, c.taken_rows AS taken_rows) ORDER BY c.phase))
+     FROM bannerc_counts AS c JOIN bannerc_phases AS p ON p.phase = c.phase),
     '{"source":"p.d.staging","zone":"UTC","days":[["2025-06-01","2025-06-04"],["2025-06-05","2025-06-08"],["2025-06-09","2025-06-12"],["2025-06-13","2025-06-16"],["2025-06-17","2025-06-20"]],"special":[]}',
     'p.d.staging_bannerc_plan_9f06d00cf5fc36e8',
     bannerc_started_at,

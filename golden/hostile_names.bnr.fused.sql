@@ -25,7 +25,7 @@ BEGIN
   CREATE TEMP TABLE bannerc_phases AS
   SELECT * FROM UNNEST([
     STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(1, DATE '2025-04-25', 'H_5902_distinct_2025-04-25', '5902', NULL),
-    (2, DATE '2025-04-26', 'H_5902_distinct_2025-04-26_x', '5902', NULL)
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(2, DATE '2025-04-26', 'H_5902_distinct_2025-04-26_x', '5902', NULL)
   ]);
   CREATE TEMP TABLE bannerc_specials AS
   SELECT name FROM UNNEST([CODE_POINTS_TO_STRING([98, 97, 99, 107, 92, 115, 108, 97, 115, 104, 96, 116, 105, 99, 107, 34, 113, 117, 111, 116, 101]), 'o\'brien-srv; DROP TABLE x; --']) AS name;
@@ -119,7 +119,8 @@ BEGIN
     'p.d.banner_call_data',
     'fused',
     'applied',
-    (SELECT TO_JSON_STRING(ARRAY_AGG(STRUCT(phase AS phase, taken_rows AS taken_rows) ORDER BY phase)) FROM bannerc_counts),
+    (SELECT TO_JSON_STRING(ARRAY_AGG(STRUCT(c.phase AS phase, p.log_name AS log_name, c.taken_rows AS taken_rows) ORDER BY c.phase))
+     FROM bannerc_counts AS c JOIN bannerc_phases AS p ON p.phase = c.phase),
     CODE_POINTS_TO_STRING([123, 34, 115, 111, 117, 114, 99, 101, 34, 58, 34, 112, 46, 100, 46, 115, 116, 97, 103, 105, 110, 103, 34, 44, 34, 122, 111, 110, 101, 34, 58, 34, 85, 84, 67, 34, 44, 34, 100, 97, 121, 115, 34, 58, 91, 91, 34, 50, 48, 50, 53, 45, 48, 52, 45, 48, 49, 34, 44, 34, 50, 48, 50, 53, 45, 48, 52, 45, 49, 48, 34, 93, 44, 91, 34, 50, 48, 50, 53, 45, 48, 52, 45, 49, 49, 34, 44, 34, 50, 48, 50, 53, 45, 48, 52, 45, 50, 48, 34, 93, 93, 44, 34, 115, 112, 101, 99, 105, 97, 108, 34, 58, 91, 34, 98, 97, 99, 107, 92, 92, 115, 108, 97, 115, 104, 96, 116, 105, 99, 107, 92, 34, 113, 117, 111, 116, 101, 34, 44, 34, 111, 39, 98, 114, 105, 101, 110, 45, 115, 114, 118, 59, 32, 68, 82, 79, 80, 32, 84, 65, 66, 76, 69, 32, 120, 59, 32, 45, 45, 34, 93, 125]),
     CAST(NULL AS STRING),
     bannerc_started_at,

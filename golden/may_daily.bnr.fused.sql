@@ -25,12 +25,12 @@ BEGIN
   CREATE TEMP TABLE bannerc_phases AS
   SELECT * FROM UNNEST([
     STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(1, DATE '2025-05-01', 'H_5903_distinct_2025-05-01', '5903', NULL),
-    (2, DATE '2025-05-02', 'H_5903_distinct_2025-05-02', '5903', NULL),
-    (3, DATE '2025-05-03', 'H_5903_distinct_2025-05-03', '5903', NULL),
-    (4, DATE '2025-05-04', 'H_5903_distinct_2025-05-04', '5903', NULL),
-    (5, DATE '2025-05-05', 'H_5903_distinct_2025-05-05', '5903', NULL),
-    (6, DATE '2025-05-06', 'H_5903_distinct_2025-05-06', '5903', NULL),
-    (7, DATE '2025-05-07', 'H_5903_distinct_2025-05-07', '5903', NULL)
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(2, DATE '2025-05-02', 'H_5903_distinct_2025-05-02', '5903', NULL),
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(3, DATE '2025-05-03', 'H_5903_distinct_2025-05-03', '5903', NULL),
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(4, DATE '2025-05-04', 'H_5903_distinct_2025-05-04', '5903', NULL),
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(5, DATE '2025-05-05', 'H_5903_distinct_2025-05-05', '5903', NULL),
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(6, DATE '2025-05-06', 'H_5903_distinct_2025-05-06', '5903', NULL),
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(7, DATE '2025-05-07', 'H_5903_distinct_2025-05-07', '5903', NULL)
   ]);
   -- collect taken rows
   CREATE TEMP TABLE bannerc_taken AS
@@ -124,7 +124,8 @@ BEGIN
     'p.d.banner_call_data',
     'fused',
     'applied',
-    (SELECT TO_JSON_STRING(ARRAY_AGG(STRUCT(phase AS phase, taken_rows AS taken_rows) ORDER BY phase)) FROM bannerc_counts),
+    (SELECT TO_JSON_STRING(ARRAY_AGG(STRUCT(c.phase AS phase, p.log_name AS log_name, c.taken_rows AS taken_rows) ORDER BY c.phase))
+     FROM bannerc_counts AS c JOIN bannerc_phases AS p ON p.phase = c.phase),
     '{"source":"p.d.staging","zone":"UTC","days":[["2025-04-01","2025-04-05"],["2025-04-06","2025-04-10"],["2025-04-11","2025-04-14"],["2025-04-15","2025-04-18"],["2025-04-19","2025-04-22"],["2025-04-23","2025-04-26"],["2025-04-27","2025-04-30"]],"special":[]}',
     CAST(NULL AS STRING),
     bannerc_started_at,

@@ -25,7 +25,7 @@ BEGIN
   CREATE TEMP TABLE bannerc_phases AS
   SELECT * FROM UNNEST([
     STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(1, DATE '2025-11-02', 'H_5902_distinct_2025-11-02', '5902', NULL),
-    (2, DATE '2025-03-09', 'H_5902_distinct_2025-03-09', '5902', NULL)
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(2, DATE '2025-03-09', 'H_5902_distinct_2025-03-09', '5902', NULL)
   ]);
   -- collect taken rows
   CREATE TEMP TABLE bannerc_taken AS
@@ -114,7 +114,8 @@ BEGIN
     'p.d.banner_call_data',
     'fused',
     'applied',
-    (SELECT TO_JSON_STRING(ARRAY_AGG(STRUCT(phase AS phase, taken_rows AS taken_rows) ORDER BY phase)) FROM bannerc_counts),
+    (SELECT TO_JSON_STRING(ARRAY_AGG(STRUCT(c.phase AS phase, p.log_name AS log_name, c.taken_rows AS taken_rows) ORDER BY c.phase))
+     FROM bannerc_counts AS c JOIN bannerc_phases AS p ON p.phase = c.phase),
     '{"source":"p.d.staging","zone":"America/New_York","days":[["2025-03-08","2025-03-10"],["2025-03-11","2025-03-14"],["2025-03-15","2025-03-16"]],"special":[]}',
     CAST(NULL AS STRING),
     bannerc_started_at,

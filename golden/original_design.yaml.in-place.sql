@@ -27,8 +27,8 @@ BEGIN
   CREATE TEMP TABLE bannerc_phases AS
   SELECT * FROM UNNEST([
     STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(1, DATE '2025-04-25', 'H_5902_distinct_2025-04-25', '5902', NULL),
-    (2, DATE '2025-04-26', 'H_5902_distinct_2025-04-26', '5902', NULL),
-    (3, DATE '2025-04-27', 'H_5902_distinct_2025-04-27', '5902', NULL)
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(2, DATE '2025-04-26', 'H_5902_distinct_2025-04-26', '5902', NULL),
+    STRUCT<phase INT64, target_date DATE, log_name STRING, banner_id STRING, expected_rows INT64>(3, DATE '2025-04-27', 'H_5902_distinct_2025-04-27', '5902', NULL)
   ]);
   -- pre-flight checks
   CREATE TEMP TABLE bannerc_counts AS
@@ -152,7 +152,8 @@ BEGIN
     'clirnetapp.banner_data.banner_call_data',
     'in-place',
     'applied',
-    (SELECT TO_JSON_STRING(ARRAY_AGG(STRUCT(phase AS phase, taken_rows AS taken_rows) ORDER BY phase)) FROM bannerc_counts),
+    (SELECT TO_JSON_STRING(ARRAY_AGG(STRUCT(c.phase AS phase, p.log_name AS log_name, c.taken_rows AS taken_rows) ORDER BY c.phase))
+     FROM bannerc_counts AS c JOIN bannerc_phases AS p ON p.phase = c.phase),
     '{"source":"clirnet-dev.request_edit.H_5902_distinct_data","zone":"UTC","days":[["2025-04-01","2025-04-21"],["2025-04-22","2025-04-24"],["2025-04-25","2025-04-28"]],"special":[]}',
     'clirnet-dev.request_edit.H_5902_distinct_data_bannerc_plan_f4336f6aa25decb2',
     bannerc_started_at,
