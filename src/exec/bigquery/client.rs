@@ -121,10 +121,13 @@ pub async fn build_client(
 /// How a query job is submitted.
 #[derive(Debug, Clone)]
 pub struct JobRequest {
+    /// The GoogleSQL text (a script or one statement).
     pub sql: String,
     /// The job id of the first attempt's stem; attempt `n` is `<stem>_a<n>`.
     pub id_stem: String,
+    /// Job labels, already in the form [`label_value`] gives.
     pub labels: Vec<(String, String)>,
+    /// Validate and estimate only; no job is created.
     pub dry_run: bool,
 }
 
@@ -133,6 +136,7 @@ pub struct JobRequest {
 pub struct JobFailure {
     /// BigQuery's reason code (`invalidQuery`, `rateLimitExceeded`, …).
     pub reason: String,
+    /// BigQuery's message (a failed check's starts with `bannerc check failed`).
     pub message: String,
     /// The job id of the last attempt.
     pub job_id: String,
@@ -176,7 +180,9 @@ pub fn label_value(text: &str) -> String {
 
 /// A client bound to the project jobs run in.
 pub struct Connection {
+    /// The REST client.
     pub client: Client,
+    /// The project jobs run in (and are billed to).
     pub project: String,
 }
 

@@ -109,8 +109,11 @@ fn rfc3339(micros: i64) -> Option<String> {
 
 /// The tables a rollback of one run touches, read from its ledger row.
 pub struct UndoTables {
+    /// The ledger that records the run.
     pub ledger: TableRef,
+    /// The target the run inserted into.
     pub target: TableRef,
+    /// The output log names the run wrote.
     pub log_names: Vec<String>,
     /// In-place runs: the staging table and its backup.
     pub restore: Option<(TableRef, TableRef)>,
