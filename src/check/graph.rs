@@ -104,8 +104,14 @@ fn declared_operations(phases: &[PhaseId], mode: Mode) -> Vec<Operation> {
 
 fn rows_label(rows: &RowSet) -> String {
     match rows {
+        RowSet::Staging => "staging".into(),
         RowSet::StagingPhase { phase } => format!("staging rows of phase {phase}"),
-        other => format!("{other:?}").to_lowercase(),
+        RowSet::Snapshot => "backup of staging".into(),
+        RowSet::Taken => "taken rows".into(),
+        RowSet::TargetOwn => "target rows of this campaign".into(),
+        RowSet::Ledger => "ledger".into(),
+        RowSet::PreChecked => "pre-flight checks passed".into(),
+        RowSet::PostChecked => "post-write checks passed".into(),
     }
 }
 

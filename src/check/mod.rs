@@ -16,6 +16,7 @@ use crate::ir::Campaign;
 /// `deny_warnings`, warnings are reported as errors.
 pub fn check(campaign: &Campaign, deny_warnings: bool) -> Vec<Diagnostic> {
     let mut diagnostics = well_formed(campaign);
+    diagnostics.extend(campaign.expansion_warnings.iter().cloned());
     diagnostics.extend(warnings(campaign));
     if deny_warnings {
         for diagnostic in &mut diagnostics {

@@ -66,7 +66,11 @@ fn campaign_level(campaign: &Campaign, errors: &mut Vec<Diagnostic>) {
                     "records_per_phase allows no count: the minimum {} is above the maximum {max}",
                     thresholds.min_rows_per_phase
                 ),
-                campaign.name.span,
+                campaign
+                    .threshold_spans
+                    .first()
+                    .copied()
+                    .unwrap_or(campaign.name.span),
             )
             .with_hint("write the range as MIN..MAX with MIN <= MAX"),
         );

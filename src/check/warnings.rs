@@ -18,7 +18,49 @@ pub fn warnings(campaign: &Campaign) -> Vec<Diagnostic> {
     target_inside_source_days(campaign, &ranges, &mut warnings);
     phases_that_take_nothing(campaign, &mut warnings);
     gaps_between_source_days(&ranges, &mut warnings);
+    dead_settings(campaign, &mut warnings);
     warnings
+}
+
+/// Settings that can have no effect: a variance limit without a volume
+/// split, and a phase excluding a log that its own special rule takes.
+fn dead_settings(campaign: &Campaign, warnings: &mut Vec<Diagnostic>) {
+    let volume = campaign.phases.iter().any(|p| p.expected_rows.is_some());
+    if campaign.thresholds.max_variance.is_some() && !volume {
+        let span = campaign
+            .threshold_spans
+            .first()
+            .copied()
+            .unwrap_or(campaign.name.span);
+        warnings.push(
+            Diagnostic::warning(
+                "W0505",
+                "the variance limit has no effect: only a volume split has expected counts",
+                span,
+            )
+            .with_hint("remove `variance`, or generate the phases with `from A..B split volume N`"),
+        );
+    }
+    for phase in &campaign.phases {
+        for excluded in &phase.except {
+            let Some(special) = phase.special.iter().find(|s| s.node == excluded.node) else {
+                continue;
+            };
+            warnings.push(
+                Diagnostic::warning(
+                    "W0506",
+                    format!(
+                        "phase {} excludes the log \"{}\" that it takes as a special log",
+                        phase.id,
+                        excluded.node.as_str().escape_debug()
+                    ),
+                    excluded.span,
+                )
+                .with_label(special.span, "taken here")
+                .with_hint("a special log is taken whatever the exclusions; remove one of the two"),
+            );
+        }
+    }
 }
 
 /// A target date inside some phase's source days: harmless under these

@@ -78,10 +78,13 @@ pub fn run(args: &CompileArgs) -> u8 {
         Err(error) => return fail(&error.to_string(), exit::INVALID),
     };
     match &args.output {
-        Some(path) => match write_atomically(path, &compiled.script.sql) {
-            Ok(()) => exit::OK,
-            Err(message) => fail(&message, exit::ENGINE),
-        },
+        Some(path) => {
+            let inputs = [args.file.as_path()];
+            match write_atomically_except(path, &compiled.script.sql, &inputs) {
+                Ok(()) => exit::OK,
+                Err(message) => fail(&message, exit::INVALID),
+            }
+        }
         None => {
             let mut stdout = std::io::stdout().lock();
             match stdout.write_all(compiled.script.sql.as_bytes()) {
@@ -95,6 +98,22 @@ pub fn run(args: &CompileArgs) -> u8 {
 fn fail(message: &str, code: u8) -> u8 {
     eprintln!("error: {message}");
     code
+}
+
+/// Write through a temporary file in the same directory, then rename it.
+/// Refuses to replace an input of the command (`inputs`).
+pub fn write_atomically_except(path: &Path, text: &str, inputs: &[&Path]) -> Result<(), String> {
+    let same = |input: &&Path| match (input.canonicalize(), path.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if inputs.iter().any(same) {
+        return Err(format!(
+            "refusing to overwrite the input {} with the output",
+            path.display()
+        ));
+    }
+    write_atomically(path, text)
 }
 
 /// Write through a temporary file in the same directory, then rename it.

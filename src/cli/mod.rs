@@ -120,6 +120,7 @@ impl From<ModeArg> for Mode {
 
 /// Run the command line; the binary's whole `main`.
 pub fn main() -> ExitCode {
+    restore_default_sigpipe();
     init_tracing();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -144,6 +145,18 @@ pub fn main() -> ExitCode {
         Command::Demo(args) => demo::run(&args),
     };
     ExitCode::from(code)
+}
+
+/// Like other command-line tools, end quietly when the reader of our output
+/// goes away (`bannerc explain … | head`) instead of failing on every write.
+/// A run in progress is a transaction: ending it mid-way writes nothing.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in `main`, before any thread exists;
+    // setting a signal's disposition to its default is always sound.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }
 
 fn init_tracing() {

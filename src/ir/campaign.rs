@@ -23,10 +23,14 @@ pub struct Campaign {
     pub phases: Vec<Phase>,
     pub transform: Transform,
     pub thresholds: Thresholds,
+    /// Where the thresholds are written (the `check` block's lines).
+    pub threshold_spans: Vec<Span>,
     /// Run settings carried by a YAML configuration (kept, not interpreted).
     pub settings: RunSettings,
     /// Where the schedule that generated the phases is written, if any.
     pub schedule_span: Option<Span>,
+    /// Warnings found while expanding the schedule (reported by `check`).
+    pub expansion_warnings: Vec<crate::diag::Diagnostic>,
 }
 
 /// One phase `P_i` of SEMANTICS.md.

@@ -350,9 +350,13 @@ impl Zone {
     /// Look up an IANA zone name (exact spelling).
     pub fn parse(name: &str) -> Result<Self, NameError> {
         name.parse::<chrono_tz::Tz>().map(Zone).map_err(|_| {
+            let hint = match closest_zone(name) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => "use an IANA name such as UTC, Asia/Kolkata or America/New_York".into(),
+            };
             NameError::new(
                 format!("`{}` is not a known IANA time zone", name.escape_debug()),
-                "use an IANA name such as UTC, Asia/Kolkata or America/New_York",
+                hint,
             )
         })
     }
@@ -366,6 +370,22 @@ impl Zone {
     pub fn name(&self) -> &'static str {
         self.0.name()
     }
+}
+
+/// The known zone name nearest to `name`, if one is near enough to be a typo.
+fn closest_zone(name: &str) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| {
+            (
+                strsim::jaro_winkler(&lower, &tz.name().to_ascii_lowercase()),
+                tz.name(),
+            )
+        })
+        .filter(|(score, _)| *score > 0.9)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, zone)| zone)
 }
 
 impl Default for Zone {

@@ -32,3 +32,5 @@ pub const EMPTY_SCHEDULE: &str = "E0414";
 pub const TOO_MANY_SLOTS: &str = "E0415";
 /// A computed date fell outside the calendar (an internal limit, not a typo).
 pub const DATE_OUT_OF_RANGE: &str = "E0416";
+/// A volume split whose window holds too few rows for every slot.
+pub const VOLUME_SHORT: &str = "W0417";

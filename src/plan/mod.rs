@@ -82,7 +82,7 @@ pub fn expand(
     spec: &CampaignSpec,
     counts: Option<&DayCounts>,
 ) -> Result<Campaign, Vec<Diagnostic>> {
-    let phases = expand_phases(spec, counts)?;
+    let (phases, expansion_warnings) = expand_phases(spec, counts)?;
     debug!(campaign = %spec.name.node, phases = phases.len(), "expanded the schedule");
     Ok(Campaign {
         name: spec.name.clone(),
@@ -93,18 +93,20 @@ pub fn expand(
         phases,
         transform: spec.transform.clone(),
         thresholds: spec.thresholds.clone(),
+        threshold_spans: spec.threshold_spans.clone(),
         settings: spec.settings.clone(),
         schedule_span: spec.schedule.as_ref().map(|schedule| schedule.span),
+        expansion_warnings,
     })
 }
 
-/// The phases, explicit or generated.
+/// The phases, explicit or generated, and any warnings about them.
 fn expand_phases(
     spec: &CampaignSpec,
     counts: Option<&DayCounts>,
-) -> Result<Vec<Phase>, Vec<Diagnostic>> {
+) -> Result<(Vec<Phase>, Vec<Diagnostic>), Vec<Diagnostic>> {
     match (&spec.schedule, &spec.split) {
-        (None, None) => explicit::phases(spec),
+        (None, None) => explicit::phases(spec).map(|phases| (phases, Vec::new())),
         (schedule, split) if !spec.phases.is_empty() => {
             let generator = schedule
                 .as_ref()
@@ -124,11 +126,20 @@ fn generate(
     schedule: &Spanned<Schedule>,
     split: &Spanned<Split>,
     counts: Option<&DayCounts>,
-) -> Result<Vec<Phase>, Vec<Diagnostic>> {
+) -> Result<(Vec<Phase>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let slots = slots::slots(spec, schedule)?;
     let periods = split::cut(split, schedule.span, slots.len() as u64, counts)?;
+    let short = split::volume_short(split, schedule.span, &periods);
     let errors = split::check_variance(split, &periods, spec.thresholds.max_variance);
     if !errors.is_empty() {
+        // The per-phase errors all follow from a window that is too small:
+        // say that once, first.
+        let mut errors = errors;
+        if let Some(short) = short {
+            let mut cause = short;
+            cause.severity = crate::diag::Severity::Error;
+            errors.insert(0, cause);
+        }
         return Err(errors);
     }
 
@@ -157,7 +168,7 @@ fn generate(
                 span: schedule.span,
             })
         });
-    collect(phases)
+    collect(phases).map(|phases| (phases, short.into_iter().collect()))
 }
 
 /// All the values, or every error.

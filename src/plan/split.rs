@@ -83,6 +83,39 @@ fn equal_lengths(days: u64, slots: u64) -> Vec<u64> {
         .collect()
 }
 
+/// When a volume split's window holds fewer rows than its slots need
+/// (`slots × N`), a warning that says so: the periods will fall short of `N`
+/// on average, whatever the cutting.
+pub(super) fn volume_short(
+    split: &Spanned<Split>,
+    schedule_span: Span,
+    periods: &[Period],
+) -> Option<Diagnostic> {
+    let SplitKind::Volume(n) = split.kind else {
+        return None;
+    };
+    let slots = periods.len() as u64;
+    let total: u64 = periods.iter().filter_map(|p| p.rows).sum();
+    let needed = slots.saturating_mul(n);
+    if total >= needed || slots == 0 {
+        return None;
+    }
+    Some(
+        Diagnostic::warning(
+            codes::VOLUME_SHORT,
+            format!(
+                "{slots} target slots of about {n} rows need {needed} rows, but the window holds \
+                 {total}: periods will average {} rows",
+                total / slots
+            ),
+            split.span,
+        )
+        .with_label(split.window.span, format!("{total} rows in these days"))
+        .with_label(schedule_span, format!("{slots} target slots"))
+        .with_hint("widen the source window, lower the volume, or schedule fewer targets"),
+    )
+}
+
 /// Day counts and row totals of `volume n` periods over the days' rows, in
 /// order, by the rule of the module doc. Needs `1 <= slots <= days`.
 fn volume_lengths(
