@@ -8,6 +8,14 @@
 //! runs them one at a time and stops at the first error, because DuckDB's
 //! `COMMIT` after a failed statement reports success while rolling back.
 //!
+//! In fused mode the taken rows are not materialised in a temporary table
+//! (BigQuery's script does that): the `collect` step is a counting scan of
+//! staging that reads three columns, and the insert reads staging again and
+//! writes the transformed rows straight into the target. Staging is never
+//! written inside the transaction, so both reads see the same rows; the run
+//! costs one read and one write of the taken rows plus the checks (see
+//! BENCHMARKS.md, where the temporary table cost twice the floor).
+//!
 //! # Time zones
 //!
 //! DuckDB's zone functions live in its ICU extension, which the bundled
@@ -48,12 +56,8 @@ use crate::ir::{Campaign, Mode, Operation, Phase, TableRef};
 
 /// The temporary table of phases.
 pub const PHASES: &str = "bannerc_phases";
-/// The temporary table of transformed taken rows (fused mode).
-pub const TAKEN: &str = "bannerc_taken";
 /// The temporary table of per-phase counts and data errors.
 pub const COUNTS: &str = "bannerc_counts";
-/// The helper columns of the taken table, dropped on insert.
-pub const HELPER_COLUMNS: &[&str] = &["bannerc_phase", "bannerc_start_time"];
 
 /// Step names (for failpoints and progress) of the statements outside the
 /// operations: the opening, the setup, the commit.
@@ -200,10 +204,7 @@ fn statements(context: &LowerContext<'_>, mode: Mode, op: Operation, script: &mu
     script.comment(&op.label());
     match op {
         Operation::Snapshot => script.statement(&step, &backup(context)),
-        Operation::Collect => {
-            script.statement(&step, &collect(context));
-            script.statement(&step, &checks::counts_from_taken(context));
-        }
+        Operation::Collect => script.statement(&step, &checks::counts_from_staging(context)),
         Operation::PreCheck => {
             if mode == Mode::InPlace {
                 script.statement(&step, &checks::counts_from_staging(context));
@@ -317,10 +318,10 @@ fn count_json_prefix(phase: &Phase) -> String {
     )
 }
 
-/// Fused mode's one scan: every taken row, moved to its target date,
-/// relabeled and with its JSON fields fixed, with its phase and original
-/// `start_time` beside it.
-fn collect(context: &LowerContext<'_>) -> String {
+/// Fused mode's insert: every taken row, moved to its target date,
+/// relabeled and with its JSON fields fixed, read from staging and written
+/// to the target in one statement (one read, one write).
+fn insert_transformed(context: &LowerContext<'_>) -> String {
     let campaign = context.campaign;
     let retimed = retimed_by_phase(campaign, "s.bannerc_phase", "s.bannerc_tod_us");
     let payload = exprs::fixed_payload(
@@ -330,15 +331,13 @@ fn collect(context: &LowerContext<'_>) -> String {
         &campaign.transform,
     );
     format!(
-        "CREATE TEMP TABLE {TAKEN} AS\n\
+        "INSERT INTO {}\n\
          SELECT\n\
          \x20 s.* EXCLUDE (bannerc_phase, bannerc_tod_us) REPLACE (\n\
          \x20   {retimed} AS \"timestamp\",\n\
          \x20   p.log_name AS \"logName\",\n\
          \x20   {payload} AS \"jsonPayload\"\n\
-         \x20 ),\n\
-         \x20 p.phase AS bannerc_phase,\n\
-         \x20 s.\"jsonPayload\".\"start_time\" AS bannerc_start_time\n\
+         \x20 )\n\
          FROM (\n\
          \x20 SELECT\n\
          \x20   *,\n\
@@ -348,6 +347,7 @@ fn collect(context: &LowerContext<'_>) -> String {
          \x20 WHERE {}\n\
          ) AS s\n\
          JOIN {PHASES} AS p ON p.phase = s.bannerc_phase;",
+        quote::table(&campaign.target.node),
         exprs::phase_of_row(campaign, ""),
         exprs::TOD_MACRO,
         quote::table(&campaign.source.node),
@@ -404,12 +404,7 @@ fn fix_fields(context: &LowerContext<'_>, phase: Option<&Phase>) -> String {
 fn insert(context: &LowerContext<'_>, mode: Mode) -> String {
     let target = quote::table(&context.campaign.target.node);
     match mode {
-        Mode::Fused => {
-            format!(
-                "INSERT INTO {target}\nSELECT * EXCLUDE ({}) FROM {TAKEN};",
-                HELPER_COLUMNS.join(", ")
-            )
-        }
+        Mode::Fused => insert_transformed(context),
         Mode::InPlace => format!(
             "INSERT INTO {target}\nSELECT * FROM {} WHERE \"logName\" IN (SELECT log_name FROM {PHASES});",
             quote::table(&context.campaign.source.node)

@@ -1,0 +1,306 @@
+//! Benchmark of `apply` on the embedded DuckDB engine (BENCHMARKS.md,
+//! "DuckDB apply"). It generates the demo's staging table (`--rows`, 10
+//! million by default) in a file-backed database, then times, one after
+//! the other: the floor `CREATE TABLE copy AS SELECT * FROM staging`; a
+//! fused apply (pre-flight inspection, then the run with every check, the
+//! insert and the ledger row, committed); an in-place apply; and the
+//! manual process's sequence (one relabel `UPDATE` per phase, one `UPDATE`
+//! per JSON field, then the insert). Each apply is rolled back before the
+//! next. Run:
+//!
+//! ```text
+//! CARGO_TARGET_DIR=$HOME/.cache/bannerc-target cargo run --bin bench_duckdb -- --rows 10000000
+//! ```
+
+#[cfg(feature = "duckdb")]
+fn main() -> anyhow::Result<()> {
+    bench::main()
+}
+
+#[cfg(not(feature = "duckdb"))]
+fn main() {
+    eprintln!("bench_duckdb needs the `duckdb` feature (on by default)");
+}
+
+#[cfg(feature = "duckdb")]
+mod bench {
+    use std::path::Path;
+    use std::time::{Duration, Instant};
+
+    use anyhow::{Context, anyhow};
+    use bannerc::exec::duckdb::{DuckDbEngine, demo};
+    use bannerc::exec::{Access, Engine, RunObserver, Silent, preflight};
+    use bannerc::ir::{Campaign, Mode};
+    use bannerc::lower::{Dialect, LowerOptions, lower};
+
+    /// The demo's campaign (three phases, a special log, an exclusion).
+    const CAMPAIGN: &str = include_str!("../../examples/demo.bnr");
+
+    pub fn main() -> anyhow::Result<()> {
+        let rows = rows_argument()?;
+        let dir =
+            tempfile::tempdir_in(std::env::var("BENCH_DIR").unwrap_or_else(|_| "/tmp".into()))?;
+        let path = dir.path().join("bench.duckdb");
+        let campaign = campaign()?;
+        let mut engine = DuckDbEngine::open(&path, Access::Create)?;
+        let version: String = engine
+            .connection()
+            .query_row("SELECT version()", [], |r| r.get(0))?;
+        println!(
+            "DuckDB {version}, {rows} staging rows, file {}",
+            path.display()
+        );
+
+        let populate =
+            timed(|| demo::populate(engine.connection(), rows).map_err(anyhow::Error::from))?;
+        engine.connection().execute_batch("CHECKPOINT")?;
+        println!("generate staging: {:.1} s", populate.as_secs_f64());
+
+        let floor = copy_floor(&engine)?;
+        let fused = apply(&mut engine, &campaign, Mode::Fused)?;
+        let in_place = apply(&mut engine, &campaign, Mode::InPlace)?;
+        let manual = timed(|| manual_sequence(&engine, &campaign))?;
+        report(floor, &fused, &in_place, manual, &path)?;
+        Ok(())
+    }
+
+    fn rows_argument() -> anyhow::Result<u64> {
+        let args: Vec<String> = std::env::args().collect();
+        match args.iter().position(|a| a == "--rows") {
+            Some(at) => args
+                .get(at + 1)
+                .context("--rows needs a number")?
+                .replace('_', "")
+                .parse()
+                .context("--rows"),
+            None => Ok(10_000_000),
+        }
+    }
+
+    fn campaign() -> anyhow::Result<Campaign> {
+        let (spec, diagnostics) = bannerc::syntax::parse(CAMPAIGN);
+        let spec = spec.ok_or_else(|| anyhow!("examples/demo.bnr: {diagnostics:?}"))?;
+        bannerc::plan::expand(&spec, None).map_err(|e| anyhow!("examples/demo.bnr: {e:?}"))
+    }
+
+    fn timed<T>(work: impl FnOnce() -> anyhow::Result<T>) -> anyhow::Result<Duration> {
+        let started = Instant::now();
+        work()?;
+        Ok(started.elapsed())
+    }
+
+    /// One read and one write: the least any run can cost.
+    fn copy_floor(engine: &DuckDbEngine) -> anyhow::Result<Duration> {
+        let conn = engine.connection();
+        let floor = timed(|| {
+            conn.execute_batch(&format!(
+                "CREATE TABLE \"request_edit\".\"copy\" AS SELECT * FROM {}",
+                demo::STAGING
+            ))?;
+            Ok(())
+        })?;
+        conn.execute_batch("DROP TABLE \"request_edit\".\"copy\"; CHECKPOINT")?;
+        println!(
+            "floor (CREATE TABLE AS SELECT *): {:.1} s",
+            floor.as_secs_f64()
+        );
+        Ok(floor)
+    }
+
+    /// The times of one apply: pre-flight, run, whole; and the rows.
+    struct Applied {
+        preflight: Duration,
+        run: Duration,
+        rows: u64,
+    }
+
+    /// What `bannerc apply` does: read the ledger, inspect and judge, lower
+    /// and verify, run. Then roll back (untimed) for the next measurement.
+    fn apply(
+        engine: &mut DuckDbEngine,
+        campaign: &Campaign,
+        mode: Mode,
+    ) -> anyhow::Result<Applied> {
+        let started = Instant::now();
+        engine.history()?;
+        let inspection = engine.inspect(campaign, mode)?;
+        let findings = preflight::judge(campaign, mode, &inspection);
+        if preflight::blocks(&findings) {
+            return Err(anyhow!("the pre-flight refused the run: {findings:?}"));
+        }
+        let preflight = started.elapsed();
+        let options = LowerOptions {
+            mode,
+            run_id: Some(format!("bench-{}", mode.as_str())),
+        };
+        let script = lower(campaign, Dialect::Duckdb, &options)?;
+        bannerc::verify::verify(&script)?;
+        let run_started = Instant::now();
+        let steps = Steps::default();
+        let report = engine.run(&script, &steps)?;
+        let run = run_started.elapsed();
+        steps.print(run_started);
+        println!(
+            "{} apply: pre-flight {:.1} s + run {:.1} s, {} rows",
+            mode.as_str(),
+            preflight.as_secs_f64(),
+            run.as_secs_f64(),
+            report.entry.total_rows()
+        );
+        engine.rollback(&report.entry.run_id, &Silent)?;
+        engine.connection().execute_batch("CHECKPOINT")?;
+        Ok(Applied {
+            preflight,
+            run,
+            rows: report.entry.total_rows(),
+        })
+    }
+
+    /// Records when each step starts, to print where a run spends its time.
+    #[derive(Default)]
+    struct Steps(std::sync::Mutex<Vec<(String, Instant)>>);
+
+    impl RunObserver for Steps {
+        fn step(&self, step: &str, _index: usize, _total: usize) {
+            if let Ok(mut steps) = self.0.lock() {
+                steps.push((step.to_string(), Instant::now()));
+            }
+        }
+    }
+
+    impl Steps {
+        fn print(&self, started: Instant) {
+            let Ok(steps) = self.0.lock() else { return };
+            let mut line = String::from("   steps:");
+            for (index, (step, at)) in steps.iter().enumerate() {
+                let end = steps
+                    .get(index + 1)
+                    .map_or_else(Instant::now, |next| next.1);
+                line.push_str(&format!(" {step} {:.2}s", (end - *at).as_secs_f64()));
+            }
+            println!(
+                "{line} (from the run's start: {:.2}s)",
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+
+    /// The manual process as the original design describes it, made to give
+    /// the same rows: per phase one UPDATE of timestamp and logName, then one
+    /// UPDATE per JSON field (each a pass over staging), then the INSERT.
+    /// Statement by statement, without a transaction, as it was done.
+    fn manual_sequence(engine: &DuckDbEngine, campaign: &Campaign) -> anyhow::Result<()> {
+        let fused = lower(
+            campaign,
+            Dialect::Duckdb,
+            &LowerOptions {
+                mode: Mode::InPlace,
+                run_id: None,
+            },
+        )?;
+        let conn = engine.connection();
+        // The time-of-day macro and the relabels are the in-place script's own.
+        conn.execute_batch(&bannerc::lower::duckdb::exprs::tod_macro(campaign, true))?;
+        let relabels = fused
+            .statements
+            .iter()
+            .filter(|s| s.step.starts_with("relabel-"));
+        let mut statements: Vec<String> = relabels.map(|s| s.sql.clone()).collect();
+        statements.extend(field_updates(campaign));
+        statements.push(format!(
+            "INSERT INTO {} SELECT * FROM {} WHERE \"logName\" IN ({})",
+            demo::TARGET,
+            demo::STAGING,
+            own_names(campaign)
+        ));
+        println!("manual sequence: {} statements", statements.len());
+        for statement in &statements {
+            conn.execute_batch(statement)?;
+        }
+        Ok(())
+    }
+
+    fn own_names(campaign: &Campaign) -> String {
+        let names: Vec<String> = campaign
+            .phases
+            .iter()
+            .map(|p| format!("'{}'", p.log_name.as_str()))
+            .collect();
+        names.join(", ")
+    }
+
+    /// One UPDATE per field, over every relabeled row, in the manual order:
+    /// start_time first, then the fields derived from the new start_time.
+    fn field_updates(campaign: &Campaign) -> Vec<String> {
+        let target_dates: Vec<String> = campaign
+            .phases
+            .iter()
+            .map(|p| {
+                format!(
+                    "WHEN '{}' THEN DATE '{}'",
+                    p.log_name.as_str(),
+                    p.target.node
+                )
+            })
+            .collect();
+        let date = format!("CASE \"logName\" {} END", target_dates.join(" "));
+        let start = "try_strptime(\"jsonPayload\".start_time, '%Y-%m-%d %H:%M:%S')";
+        let fields = [
+            format!("start_time := strftime({date} + CAST({start} AS TIME), '%Y-%m-%d %H:%M:%S')"),
+            format!("end_time := strftime({start} + INTERVAL 5 SECOND, '%Y-%m-%d %H:%M:%S')"),
+            format!("timestamp_get := epoch_us({start}) // 1000000"),
+            "banner_id := '5902'".to_string(),
+        ];
+        fields
+            .iter()
+            .map(|field| {
+                format!(
+                    "UPDATE {} SET \"jsonPayload\" = struct_update(\"jsonPayload\", {field}) WHERE \"logName\" IN ({})",
+                    demo::STAGING,
+                    own_names(campaign)
+                )
+            })
+            .collect()
+    }
+
+    fn report(
+        floor: Duration,
+        fused: &Applied,
+        in_place: &Applied,
+        manual: Duration,
+        path: &Path,
+    ) -> anyhow::Result<()> {
+        let ratio = |d: Duration| d.as_secs_f64() / floor.as_secs_f64();
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        println!("\n| what | time | × floor |\n|---|---:|---:|");
+        println!(
+            "| `CREATE TABLE copy AS SELECT * FROM staging` (floor) | {:.1} s | 1.00 |",
+            floor.as_secs_f64()
+        );
+        for (name, applied) in [("fused", fused), ("in-place", in_place)] {
+            let whole = applied.preflight + applied.run;
+            println!(
+                "| apply {name}: run (checks, insert of {} rows, ledger, commit) | {:.1} s | {:.2} |",
+                applied.rows,
+                applied.run.as_secs_f64(),
+                ratio(applied.run)
+            );
+            println!(
+                "| apply {name}: pre-flight + run | {:.1} s | {:.2} |",
+                whole.as_secs_f64(),
+                ratio(whole)
+            );
+        }
+        println!(
+            "| manual sequence (no checks, no transaction) | {:.1} s | {:.2} |",
+            manual.as_secs_f64(),
+            ratio(manual)
+        );
+        println!(
+            "\nmanual / in-place run: {:.2}×; database file: {} MB",
+            manual.as_secs_f64() / in_place.run.as_secs_f64(),
+            size / 1_000_000
+        );
+        Ok(())
+    }
+}
