@@ -487,6 +487,7 @@ fn a_target_with_other_columns_or_a_missing_table_stops_before_writing() {
     assert_eq!(code(&plan), Some(1));
     assert!(text(&plan).contains("have different columns (4 and 5 columns); column 5 is nothing in the source and `trace` VARCHAR"), "{}", text(&plan));
     assert_eq!(code(&fixture.apply(&[])), Some(1));
+    assert_eq!(snapshot(&fixture.db), before);
     Connection::open(&fixture.db)
         .unwrap()
         .execute_batch("DROP TABLE banner_data.banner_call_data")

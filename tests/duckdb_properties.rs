@@ -119,9 +119,12 @@ fn campaign_gen() -> impl Strategy<Value = CampaignGen> {
     })
 }
 
-/// A row: its timestamp (day offset from 2025-03-02, second, microsecond),
-/// its log (an index into the pool below), and its start_time's kind.
-fn row_gen() -> impl Strategy<Value = (Option<(u32, u32, u32)>, usize, u8)> {
+/// A generated row: its timestamp (day offset from 2025-03-02, second,
+/// microsecond), its log (an index into the pool below), and its
+/// start_time's kind.
+type RowGen = (Option<(u32, u32, u32)>, usize, u8);
+
+fn row_gen() -> impl Strategy<Value = RowGen> {
     (
         prop::option::weighted(0.95, (0u32..SOURCE_DAYS + 2, 0u32..86_400, 0u32..1_000_000)),
         0usize..10,
@@ -142,7 +145,7 @@ fn log_name(index: usize, campaign: &Campaign) -> Option<String> {
     }
 }
 
-fn make_row(generated: &(Option<(u32, u32, u32)>, usize, u8), campaign: &Campaign) -> Row {
+fn make_row(generated: &RowGen, campaign: &Campaign) -> Row {
     let (at, log, start) = generated;
     let timestamp = at.map(|(d, s, us)| {
         let midnight = NaiveDate::from_ymd_opt(2025, 3, 2)
@@ -204,7 +207,7 @@ fn staging_after(campaign: &Campaign, rows: &[Row]) -> Vec<Row> {
     sorted(changed.collect())
 }
 
-fn check_case(generated: &CampaignGen, row_specs: &[(Option<(u32, u32, u32)>, usize, u8)]) {
+fn check_case(generated: &CampaignGen, row_specs: &[RowGen]) {
     let campaign = campaign(&generated.text());
     let rows: Vec<Row> = row_specs.iter().map(|r| make_row(r, &campaign)).collect();
     let expected = sorted(
