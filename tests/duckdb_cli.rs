@@ -4,6 +4,8 @@
 //! a statement, a kill at any step) change nothing, bad data stops the run
 //! with counts and a sample, and `rollback` undoes exactly one run.
 
+#![cfg(feature = "duckdb")]
+
 mod duckdb_support;
 
 use std::path::{Path, PathBuf};

@@ -5,6 +5,8 @@
 //! holds one of the campaign's log names, refuses and changes nothing); the
 //! ledger counts what the reference counts.
 
+#![cfg(feature = "duckdb")]
+
 mod duckdb_support;
 
 use bannerc::exec::EngineError;

@@ -1,6 +1,8 @@
 //! Runs on a real DuckDB file through the library: the worked example's
 //! exact values in both modes, idempotence, and all-or-nothing failures.
 
+#![cfg(feature = "duckdb")]
+
 mod duckdb_support;
 
 use bannerc::exec::reference::{self, Row};

@@ -4,6 +4,8 @@
 //! with microseconds, and special-source rows from other years), in both
 //! modes. Also: log names that try to break out of their literal.
 
+#![cfg(feature = "duckdb")]
+
 mod duckdb_support;
 
 use bannerc::exec::reference::{self, Row};

@@ -3,20 +3,13 @@
 //! checks, plans and applies `examples/demo.bnr` (built into the binary),
 //! printing what each step found and did.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
-use super::apply::{Progress, new_run_id, print_summary};
 use super::exit;
-use super::pipeline::Loaded;
-use super::report;
-use super::session::{self, Format, Stop};
-use crate::exec::{Access, EngineSpec};
-use crate::ir::Mode;
-
-/// The demo's campaign, as shipped in `examples/demo.bnr`.
-pub const DEMO_CAMPAIGN: &str = include_str!("../../examples/demo.bnr");
+use super::session::{self, Stop};
+use crate::exec::EngineSpec;
 
 /// The database file the demo creates when `--engine` names none.
 pub const DEMO_FILE: &str = "bannerc-demo.duckdb";
@@ -59,7 +52,7 @@ fn demo_path(args: &DemoArgs) -> Result<PathBuf, Stop> {
 }
 
 #[cfg(not(feature = "duckdb"))]
-fn demo(_path: &Path, _rows: u64) -> Result<u8, Stop> {
+fn demo(_path: &std::path::Path, _rows: u64) -> Result<u8, Stop> {
     Err(Stop::new(
         "this bannerc was built without DuckDB (feature `duckdb`); the demo needs it",
         exit::ENGINE,
@@ -67,113 +60,128 @@ fn demo(_path: &Path, _rows: u64) -> Result<u8, Stop> {
 }
 
 #[cfg(feature = "duckdb")]
-fn demo(path: &Path, rows: u64) -> Result<u8, Stop> {
-    use crate::exec::duckdb::{DuckDbEngine, demo as data};
+use engine::demo;
 
-    recreate(path)?;
-    let mut engine = DuckDbEngine::open(path, Access::Create)?;
-    println!(
-        "== 1. data: {rows} banner request rows for April 2025 in {}",
-        path.display()
-    );
-    data::populate(engine.connection(), rows)?;
-    print_logs(
-        "staging",
-        &data::rows_by_log(engine.connection(), data::STAGING)?,
-    );
-    print_logs(
-        "target",
-        &data::rows_by_log(engine.connection(), data::TARGET)?,
-    );
-
-    println!("\n== 2. check examples/demo.bnr");
-    let loaded = Loaded {
-        path: PathBuf::from("examples/demo.bnr"),
-        text: DEMO_CAMPAIGN.to_string(),
-    };
-    let prepared = session::prepare_loaded(loaded, &mut engine, false)?;
-    println!(
-        "{} phases, no errors (warnings, if any, are above)",
-        prepared.campaign.phases.len()
-    );
-
-    println!("\n== 3. plan (reads the data, writes nothing)");
-    let preflight = session::preflight(&mut engine, &prepared.campaign, Mode::Fused)?;
-    let engine_name = format!("duckdb:{}", path.display());
-    print!(
-        "{}",
-        report::plan_text(&prepared, &engine_name, Mode::Fused, &preflight)
-    );
-    if preflight.blocks(false) {
-        return Err(Stop::new(
-            "the demo's plan was refused; nothing was written",
-            exit::INVALID,
-        ));
-    }
-
-    println!("\n== 4. apply (one transaction)");
-    let script = session::compile(&prepared.campaign, Mode::Fused, Some(new_run_id()))?;
-    let observer = Progress::new(std::io::IsTerminal::is_terminal(&std::io::stderr()));
-    let outcome = crate::exec::Engine::run(&mut engine, &script, &observer);
-    observer.finish();
-    let run = outcome?;
-    print_summary(Format::Text, &run, &prepared);
-
-    println!("\n== 5. what happened");
-    print_logs(
-        "target",
-        &data::rows_by_log(engine.connection(), data::TARGET)?,
-    );
-    println!("  staging is unchanged (fused mode never writes it)");
-    println!("\nnext:");
-    println!("  bannerc history --engine {engine_name}");
-    println!(
-        "  bannerc apply examples/demo.bnr --engine {engine_name} --yes   # says: already applied"
-    );
-    println!(
-        "  bannerc rollback {} --engine {engine_name}",
-        run.entry.run_id
-    );
-    Ok(exit::OK)
-}
-
-/// Remove an earlier demo's file; refuse to touch any other file.
+/// The demo itself, which needs the DuckDB engine.
 #[cfg(feature = "duckdb")]
-fn recreate(path: &Path) -> Result<(), Stop> {
+mod engine {
+    use std::path::{Path, PathBuf};
+
+    use super::super::apply::{Progress, new_run_id, print_summary};
+    use super::super::exit;
+    use super::super::pipeline::Loaded;
+    use super::super::report;
+    use super::super::session::{self, Format, Stop};
+    use crate::exec::Access;
     use crate::exec::duckdb::{DuckDbEngine, demo as data};
+    use crate::ir::Mode;
 
-    if !path.exists() {
-        return Ok(());
-    }
-    let is_demo =
-        DuckDbEngine::open(path, Access::ReadOnly).is_ok_and(|e| data::is_demo(e.connection()));
-    if !is_demo {
-        return Err(Stop::new(
-            format!(
-                "{} exists and was not made by `bannerc demo`; pass another --engine duckdb:PATH",
-                path.display()
-            ),
-            exit::USAGE,
-        ));
-    }
-    let wal = PathBuf::from(format!("{}.wal", path.display()));
-    for file in [path.to_path_buf(), wal] {
-        if file.exists() {
-            std::fs::remove_file(&file).map_err(|e| {
-                Stop::new(
-                    format!("cannot remove {}: {e}", file.display()),
-                    exit::ENGINE,
-                )
-            })?;
+    /// The demo's campaign, as shipped in `examples/demo.bnr`.
+    pub const DEMO_CAMPAIGN: &str = include_str!("../../examples/demo.bnr");
+
+    pub fn demo(path: &Path, rows: u64) -> Result<u8, Stop> {
+        recreate(path)?;
+        let mut engine = DuckDbEngine::open(path, Access::Create)?;
+        println!(
+            "== 1. data: {rows} banner request rows for April 2025 in {}",
+            path.display()
+        );
+        data::populate(engine.connection(), rows)?;
+        print_logs(
+            "staging",
+            &data::rows_by_log(engine.connection(), data::STAGING)?,
+        );
+        print_logs(
+            "target",
+            &data::rows_by_log(engine.connection(), data::TARGET)?,
+        );
+
+        println!("\n== 2. check examples/demo.bnr");
+        let loaded = Loaded {
+            path: PathBuf::from("examples/demo.bnr"),
+            text: DEMO_CAMPAIGN.to_string(),
+        };
+        let prepared = session::prepare_loaded(loaded, &mut engine, false)?;
+        println!(
+            "{} phases, no errors (warnings, if any, are above)",
+            prepared.campaign.phases.len()
+        );
+
+        println!("\n== 3. plan (reads the data, writes nothing)");
+        let preflight = session::preflight(&mut engine, &prepared.campaign, Mode::Fused)?;
+        let engine_name = format!("duckdb:{}", path.display());
+        print!(
+            "{}",
+            report::plan_text(&prepared, &engine_name, Mode::Fused, &preflight)
+        );
+        if preflight.blocks(false) {
+            return Err(Stop::new(
+                "the demo's plan was refused; nothing was written",
+                exit::INVALID,
+            ));
         }
-    }
-    Ok(())
-}
 
-fn print_logs(table: &str, rows: &[(String, u64)]) {
-    let total: u64 = rows.iter().map(|(_, n)| n).sum();
-    println!("  {table}: {total} rows");
-    for (log, count) in rows {
-        println!("    {count:>9}  {log}");
+        println!("\n== 4. apply (one transaction)");
+        let script = session::compile(&prepared.campaign, Mode::Fused, Some(new_run_id()))?;
+        let observer = Progress::new(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+        let outcome = crate::exec::Engine::run(&mut engine, &script, &observer);
+        observer.finish();
+        let run = outcome?;
+        print_summary(Format::Text, &run, &prepared);
+
+        println!("\n== 5. what happened");
+        print_logs(
+            "target",
+            &data::rows_by_log(engine.connection(), data::TARGET)?,
+        );
+        println!("  staging is unchanged (fused mode never writes it)");
+        println!("\nnext:");
+        println!("  bannerc history --engine {engine_name}");
+        println!(
+            "  bannerc apply examples/demo.bnr --engine {engine_name} --yes   # says: already applied"
+        );
+        println!(
+            "  bannerc rollback {} --engine {engine_name}",
+            run.entry.run_id
+        );
+        Ok(exit::OK)
+    }
+
+    /// Remove an earlier demo's file; refuse to touch any other file.
+    fn recreate(path: &Path) -> Result<(), Stop> {
+        if !path.exists() {
+            return Ok(());
+        }
+        let is_demo =
+            DuckDbEngine::open(path, Access::ReadOnly).is_ok_and(|e| data::is_demo(e.connection()));
+        if !is_demo {
+            return Err(Stop::new(
+                format!(
+                    "{} exists and was not made by `bannerc demo`; pass another --engine duckdb:PATH",
+                    path.display()
+                ),
+                exit::USAGE,
+            ));
+        }
+        let wal = PathBuf::from(format!("{}.wal", path.display()));
+        for file in [path.to_path_buf(), wal] {
+            if file.exists() {
+                std::fs::remove_file(&file).map_err(|e| {
+                    Stop::new(
+                        format!("cannot remove {}: {e}", file.display()),
+                        exit::ENGINE,
+                    )
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    fn print_logs(table: &str, rows: &[(String, u64)]) {
+        let total: u64 = rows.iter().map(|(_, n)| n).sum();
+        println!("  {table}: {total} rows");
+        for (log, count) in rows {
+            println!("    {count:>9}  {log}");
+        }
     }
 }
