@@ -545,3 +545,57 @@ fn the_demo_runs_on_a_fresh_directory() {
         text(&again)
     );
 }
+
+#[test]
+fn a_volume_split_reads_its_day_counts_from_the_engine() {
+    let campaign = "campaign Volume {\n  banner 5902\n  source `clirnet-dev.request_edit.staging`\n  \
+        target `clirnetapp.banner_data.banner_call_data`\n  zone Asia/Kolkata\n  \
+        schedule daily 2025-04-25..2025-04-26\n  from 2025-04-01..2025-04-04 split volume 16\n  \
+        check { records_per_phase 1..1_000 }\n}\n";
+    let fixture = Fixture::new(campaign, &rows());
+    let plan = fixture.plan(&[]);
+    assert_eq!(code(&plan), Some(0), "{}", text(&plan));
+    let out = text(&plan);
+    assert!(
+        out.contains("day counts read from the engine for the volume split: 4 days, 32 rows"),
+        "{out}"
+    );
+    let json = fixture.plan(&["--format", "json"]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(
+        value["day_counts"]["2025-04-02"], 8,
+        "the relabeled row is not counted"
+    );
+    assert_eq!(
+        value["phases"][0]["takes"][0],
+        serde_json::json!(["2025-04-01", "2025-04-02"])
+    );
+    let apply = fixture.apply(&[]);
+    assert_eq!(code(&apply), Some(0), "{}", text(&apply));
+    assert!(
+        text(&apply).contains("32 rows inserted"),
+        "{}",
+        text(&apply)
+    );
+}
+
+#[test]
+fn compile_emits_a_verified_duckdb_script() {
+    let fixture = Fixture::new(&default_campaign(), &rows());
+    let campaign = fixture.campaign.display().to_string();
+    for mode in ["fused", "in-place"] {
+        let output =
+            fixture.bannerc(&["compile", &campaign, "--dialect", "duckdb", "--mode", mode]);
+        assert_eq!(code(&output), Some(0), "{}", text(&output));
+        let sql = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            sql.starts_with("-- bannerc ") && sql.contains("DuckDB"),
+            "{sql}"
+        );
+        assert!(
+            sql.contains("BEGIN TRANSACTION;") && sql.trim_end().ends_with("COMMIT;"),
+            "{sql}"
+        );
+        assert!(sql.contains("\"request_edit\".\"staging\""), "{sql}");
+    }
+}

@@ -449,3 +449,75 @@ fn ledger_row(context: &LowerContext<'_>, mode: Mode) -> String {
         values.join(",\n  ")
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::Mode;
+    use crate::lower::{Dialect, LowerError, LowerOptions, lower};
+
+    fn campaign(source: &str, target: &str) -> crate::ir::Campaign {
+        let text = format!(
+            "campaign C {{\n banner 1\n source `{source}`\n target `{target}`\n \
+             phase 1: 2025-04-01 -> 2025-04-02\n}}\n"
+        );
+        let (spec, diagnostics) = crate::syntax::parse(&text);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        crate::plan::expand(&spec.unwrap(), None).unwrap()
+    }
+
+    #[test]
+    fn tables_that_differ_only_by_project_are_refused() {
+        let campaign = campaign("dev.logs.events", "prod.logs.events");
+        let options = LowerOptions {
+            mode: Mode::Fused,
+            run_id: None,
+        };
+        let Err(LowerError::Name { what, message }) = lower(&campaign, Dialect::Duckdb, &options)
+        else {
+            panic!("the collision was not refused");
+        };
+        assert_eq!(what, "source");
+        assert!(
+            message.contains("are the same DuckDB table \"logs\".\"events\""),
+            "{message}"
+        );
+        assert!(lower(&campaign, Dialect::Bigquery, &options).is_ok());
+    }
+
+    #[test]
+    fn a_source_named_like_the_ledger_is_refused() {
+        let campaign = campaign("dev.logs.bannerc_runs", "prod.logs.target");
+        let options = LowerOptions {
+            mode: Mode::Fused,
+            run_id: None,
+        };
+        let error = lower(&campaign, Dialect::Duckdb, &options).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("the source table dev.logs.bannerc_runs and the ledger table")
+        );
+    }
+
+    #[test]
+    fn every_statement_has_a_step_and_the_text_holds_them_all() {
+        let campaign = campaign("dev.logs.events", "prod.banners.calls");
+        for mode in [Mode::Fused, Mode::InPlace] {
+            let options = LowerOptions {
+                mode,
+                run_id: Some("r1".into()),
+            };
+            let script = lower(&campaign, Dialect::Duckdb, &options).unwrap();
+            let steps: Vec<&str> = script.statements.iter().map(|s| s.step.as_str()).collect();
+            assert_eq!(steps.first(), Some(&"begin"));
+            assert_eq!(steps.last(), Some(&"commit"));
+            assert!(
+                script
+                    .statements
+                    .iter()
+                    .all(|s| script.sql.contains(&s.sql))
+            );
+            crate::verify::verify(&script).unwrap();
+        }
+    }
+}
