@@ -184,9 +184,17 @@ pub fn plan_json(
         "findings": preflight.findings,
         "conflicts": preflight.conflicts,
         "already_applied": preflight.already_applied.as_ref().map(|e| &e.run_id),
-        "day_counts": prepared.day_counts.as_ref().map(|c| c.as_map().iter().map(|(d, n)| (d.to_string(), *n)).collect::<std::collections::BTreeMap<_, _>>()),
+        "day_counts": prepared.day_counts.as_ref().map(day_counts_json),
         "diagnostics": render::json(&prepared.loaded.text, &prepared.diagnostics),
     })
+}
+
+fn day_counts_json(counts: &crate::plan::DayCounts) -> Value {
+    let days = counts
+        .as_map()
+        .iter()
+        .map(|(day, rows)| (day.to_string(), json!(rows)));
+    Value::Object(days.collect())
 }
 
 fn phase_json(phase: &Phase, fact: Option<&PhaseFacts>) -> Value {

@@ -34,9 +34,11 @@ const LAYOUT: &str = "(
   \"trace\" VARCHAR
 )";
 
-/// One generated row per `i` of `range(rows)`; `start_time` is local time. The instant: day `i * 30 /
-/// rows` of April 2025 in Asia/Kolkata (which starts 2025-03-31 18:30 UTC),
-/// at a time of day skewed towards noon; a hash picks the log.
+/// One generated row per `i` of `range(rows)`. Its instant is on day
+/// `i * 30 / rows` of April 2025 in Asia/Kolkata (which starts 2025-03-31
+/// 18:30 UTC), at a time of day skewed towards noon; its `start_time` is
+/// local time; a hash picks its log. A handful of rows (about seven,
+/// whatever the size) have a NULL or unreadable `start_time`.
 const ROWS: &str = "
 WITH base AS (
   SELECT
@@ -66,7 +68,7 @@ SELECT
   {'type': 'gce_instance', 'labels': {'project_id': 'clirnet-dev',
     'instance_id': 'banner-' || CAST(hash(i, 'vm') % 8 AS VARCHAR), 'zone': 'asia-south1-a'}},
   CAST(NULL AS VARCHAR),
-  {'start_time': CASE WHEN i % 20011 = 7 THEN NULL WHEN i % 30011 = 11 THEN 'N/A'
+  {'start_time': CASE WHEN i % {nulls_every} = 7 THEN NULL WHEN i % {garbage_every} = 11 THEN 'N/A'
                  ELSE strftime(local_at - INTERVAL 2 SECOND, '%Y-%m-%d %H:%M:%S') END,
    'end_time': strftime(local_at + INTERVAL 3 SECOND, '%Y-%m-%d %H:%M:%S'),
    'timestamp_get': epoch_us(local_at) // 1000000 - 2,
@@ -100,6 +102,8 @@ pub fn populate(conn: &Connection, rows: u64) -> Result<(), EngineError> {
          CREATE TABLE {MARKER} AS SELECT 'created by bannerc demo' AS note, {rows} AS requested_rows;\n\
          COMMIT;",
         ROWS.replace("{rows}", &rows.to_string())
+            .replace("{nulls_every}", &(rows / 4).max(100).to_string())
+            .replace("{garbage_every}", &(rows / 3).max(100).to_string())
     );
     conn.execute_batch(&sql).map_err(|e| {
         let _ = conn.execute_batch("ROLLBACK");
