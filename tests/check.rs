@@ -183,3 +183,43 @@ fn a_cycle_is_reported_whole() {
         "the operations form a cycle: a -> b -> c -> a"
     );
 }
+
+#[test]
+fn tables_that_are_one_in_practice_are_refused() {
+    let case = "campaign C {\n    banner 1\n    source `p.d.Staging`\n    target `p.d.staging`\n    phase 1: 2025-04-01..2025-04-10 -> 2025-05-25\n}\n";
+    assert_eq!(place(case, only(case, "E0506").labels[0].span), (4, 13, 11));
+    let ledger = "campaign C {\n    banner 1\n    source `p.d.staging`\n    target `p.d.BANNERC_RUNS`\n    phase 1: 2025-04-01..2025-04-10 -> 2025-05-25\n}\n";
+    assert_eq!(
+        place(ledger, only(ledger, "E0509").labels[0].span),
+        (4, 13, 16)
+    );
+}
+
+#[test]
+fn days_a_zone_skipped_are_caught() {
+    let text = "campaign C {\n    banner 1\n    zone Pacific/Apia\n    source `p.d.s`\n    target `p.d.t`\n    phase 1: 2011-12-20..2011-12-29 -> 2011-12-30\n    phase 2: 2011-12-30 -> 2012-01-05\n}\n";
+    let error = only(text, "E0510");
+    assert_eq!(place(text, error.labels[0].span), (6, 40, 10));
+    let warning = only(text, "W0507");
+    assert!(!warning.is_error());
+    assert_eq!(place(text, warning.labels[0].span), (7, 14, 10));
+}
+
+#[test]
+fn values_beyond_what_the_engines_hold_are_refused() {
+    let text = campaign(
+        "    phase 1: 0000-01-01..0000-01-02 -> 2025-05-25\n    end_time = start_time + 90000s\n",
+    );
+    assert_eq!(place(&text, only(&text, "E0511").labels[0].span).0, 5);
+    assert!(only(&text, "E0513").message.contains("90000"));
+}
+
+#[test]
+fn dead_settings_are_warned_about() {
+    let text = campaign(
+        "    phase 1: 2025-04-01..2025-04-10 + log \"x\" except log \"x\" -> 2025-05-25\n    check {\n        variance <= 5%\n    }\n",
+    );
+    assert_eq!(place(&text, only(&text, "W0505").labels[0].span).0, 7);
+    let contradiction = only(&text, "W0506");
+    assert_eq!(place(&text, contradiction.labels[0].span), (5, 58, 3));
+}

@@ -238,3 +238,37 @@ fn help_and_usage() {
     );
     assert!(Path::new(env!("CARGO_BIN_EXE_bannerc")).exists());
 }
+
+#[test]
+fn outputs_never_replace_inputs_and_run_ids_are_names() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("c.bnr");
+    std::fs::copy("golden/worked_example.bnr", &input).unwrap();
+    let output = bannerc(&[
+        "compile",
+        input.to_str().unwrap(),
+        "-o",
+        input.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(&input).unwrap(),
+        std::fs::read_to_string("golden/worked_example.bnr").unwrap()
+    );
+    let output = bannerc(&[
+        "compile",
+        "golden/worked_example.bnr",
+        "--run-id",
+        "x\rDROP TABLE d.staging;",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).is_empty());
+    assert!(stderr(&output).contains("is not a valid run id"));
+    let output = bannerc(&[
+        "compile",
+        "golden/worked_example.bnr",
+        "-o",
+        "/no/such/dir/plan.sql",
+    ]);
+    assert_eq!(output.status.code(), Some(4));
+}

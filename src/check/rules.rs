@@ -8,6 +8,8 @@
 
 use std::collections::HashMap;
 
+use chrono::Datelike as _;
+
 use crate::diag::Diagnostic;
 use crate::ir::{Campaign, DateRange, Phase, PhaseId, Span};
 
@@ -15,6 +17,8 @@ use crate::ir::{Campaign, DateRange, Phase, PhaseId, Span};
 pub fn well_formed(campaign: &Campaign) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     campaign_level(campaign, &mut errors);
+    tables_apart(campaign, &mut errors);
+    values_in_range(campaign, &mut errors);
     disjoint_days(&campaign.phases, &mut errors);
     disjoint_specials(&campaign.phases, &mut errors);
     distinct_log_names(&campaign.phases, &mut errors);
@@ -26,19 +30,6 @@ fn campaign_level(campaign: &Campaign, errors: &mut Vec<Diagnostic>) {
         errors.push(
             Diagnostic::error("E0505", "the campaign has no phases", campaign.name.span)
                 .with_hint("add `phase 1: A..B -> DATE` or a `schedule` with `from … split …`"),
-        );
-    }
-    if campaign.source.node == campaign.target.node {
-        errors.push(
-            Diagnostic::error(
-                "E0506",
-                "the source and the target are the same table",
-                campaign.target.span,
-            )
-            .with_label(campaign.source.span, "the source")
-            .with_hint(
-                "a campaign reads a staging table and appends to a different production table",
-            ),
         );
     }
     let mut seen: HashMap<PhaseId, Span> = HashMap::new();
@@ -75,6 +66,136 @@ fn campaign_level(campaign: &Campaign, errors: &mut Vec<Diagnostic>) {
             .with_hint("write the range as MIN..MAX with MIN <= MAX"),
         );
     }
+}
+
+/// The source, the target and the ledger are three different tables, even
+/// where names are compared without case (DuckDB, and BigQuery datasets
+/// created case-insensitive).
+fn tables_apart(campaign: &Campaign, errors: &mut Vec<Diagnostic>) {
+    let (source, target) = (&campaign.source, &campaign.target);
+    let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+    if same(&source.node.to_string(), &target.node.to_string()) {
+        let message = if source.node == target.node {
+            "the source and the target are the same table".to_string()
+        } else {
+            "the source and the target differ only in case, and DuckDB (and a case-insensitive \
+             BigQuery dataset) reads them as one table"
+                .to_string()
+        };
+        errors.push(
+            Diagnostic::error("E0506", message, target.span)
+                .with_label(source.span, "the source")
+                .with_hint(
+                    "a campaign reads a staging table and appends to a different production table",
+                ),
+        );
+    }
+    let ledger = crate::ir::LEDGER_TABLE;
+    let in_target_dataset = |table: &crate::ir::TableRef| {
+        same(table.project(), target.node.project()) && same(table.dataset(), target.node.dataset())
+    };
+    for (role, table) in [("target", target), ("source", source)] {
+        if same(table.node.table(), ledger) && in_target_dataset(&table.node) {
+            errors.push(
+                Diagnostic::error(
+                    "E0509",
+                    format!("the {role} is the ledger of runs (`{ledger}` beside the target)"),
+                    table.span,
+                )
+                .with_hint(format!(
+                    "`{ledger}` is bannerc's own table; name another table"
+                )),
+            );
+        }
+    }
+}
+
+/// Values that BigQuery and the engines can hold: dates in 0001..9999,
+/// target dates that exist in the campaign's zone, counts that fit INT64,
+/// and an end-time offset of at most a day.
+fn values_in_range(campaign: &Campaign, errors: &mut Vec<Diagnostic>) {
+    let zone = campaign.zone.node.tz();
+    for phase in &campaign.phases {
+        let dates = phase
+            .takes
+            .iter()
+            .map(|r| (r.node.start().min(r.node.end()), r.node.end(), r.span))
+            .chain([(phase.target.node, phase.target.node, phase.target.span)]);
+        for (first, last, span) in dates {
+            let outside = [first, last]
+                .into_iter()
+                .find(|d| !(1..=9999).contains(&d.year()));
+            if let Some(day) = outside {
+                errors.push(
+                    Diagnostic::error(
+                        "E0511",
+                        format!("{day} is outside the years 0001 to 9999"),
+                        span,
+                    )
+                    .with_hint("BigQuery dates run from 0001-01-01 to 9999-12-31"),
+                );
+            }
+        }
+        if !day_exists(phase.target.node, zone) {
+            errors.push(
+                Diagnostic::error(
+                    "E0510",
+                    format!(
+                        "phase {}'s target date {} does not exist in {}",
+                        phase.id, phase.target.node, campaign.zone.node
+                    ),
+                    phase.target.span,
+                )
+                .with_hint("the zone skipped this whole day; choose another target date"),
+            );
+        }
+    }
+    let thresholds = &campaign.thresholds;
+    let counts = [
+        Some(thresholds.min_rows_per_phase),
+        thresholds.max_rows_per_phase,
+    ]
+    .into_iter()
+    .flatten()
+    .chain([thresholds.max_unreadable_start_time]);
+    if counts.into_iter().any(|n| n > i64::MAX as u64) {
+        let span = campaign
+            .threshold_spans
+            .first()
+            .copied()
+            .unwrap_or(campaign.name.span);
+        errors.push(
+            Diagnostic::error(
+                "E0512",
+                "a row count threshold is larger than INT64 can hold",
+                span,
+            )
+            .with_hint(format!("use a number up to {}", i64::MAX)),
+        );
+    }
+    if campaign.transform.end_offset_secs.unsigned_abs() > 86_400 {
+        errors.push(
+            Diagnostic::error(
+                "E0513",
+                format!(
+                    "an end-time offset of {} seconds is more than a day",
+                    campaign.transform.end_offset_secs
+                ),
+                campaign.name.span,
+            )
+            .with_hint("`end_time = start_time + Ns` takes at most 86400 seconds"),
+        );
+    }
+}
+
+/// Whether any local time of `day` exists in `zone` (a zone can skip a
+/// whole day, as Pacific/Apia skipped 2011-12-30).
+pub fn day_exists(day: chrono::NaiveDate, zone: chrono_tz::Tz) -> bool {
+    use chrono::TimeZone as _;
+    (0..24).any(|hour| {
+        day.and_hms_opt(hour, 0, 0)
+            .is_some_and(|local| zone.from_local_datetime(&local).earliest().is_some())
+    })
 }
 
 /// Rule 1: the source days of different phases are disjoint. Sorts every

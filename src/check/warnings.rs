@@ -19,6 +19,7 @@ pub fn warnings(campaign: &Campaign) -> Vec<Diagnostic> {
     phases_that_take_nothing(campaign, &mut warnings);
     gaps_between_source_days(&ranges, &mut warnings);
     dead_settings(campaign, &mut warnings);
+    missing_source_days(campaign, &mut warnings);
     warnings
 }
 
@@ -161,6 +162,33 @@ fn gaps_between_source_days(sorted: &[(DateRange, Span, u32)], warnings: &mut Ve
         }
         if covered_until.is_none_or(|(last_day, _, _)| range.end() > last_day) {
             covered_until = Some((range.end(), *span, *phase));
+        }
+    }
+}
+
+/// A source range whose every day the zone skipped can take no row.
+fn missing_source_days(campaign: &Campaign, warnings: &mut Vec<Diagnostic>) {
+    let zone = campaign.zone.node.tz();
+    for phase in &campaign.phases {
+        for range in phase.takes.iter().filter(|r| r.node.days() <= 2) {
+            if range
+                .node
+                .iter_days()
+                .any(|day| super::rules::day_exists(day, zone))
+            {
+                continue;
+            }
+            warnings.push(
+                Diagnostic::warning(
+                    "W0507",
+                    format!(
+                        "{} does not exist in {}: phase {} takes no row there",
+                        range.node, campaign.zone.node, phase.id
+                    ),
+                    range.span,
+                )
+                .with_hint("the zone skipped these days; check the dates"),
+            );
         }
     }
 }

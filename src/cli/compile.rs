@@ -77,14 +77,19 @@ pub fn run(args: &CompileArgs) -> u8 {
         Err(CompileFailure::Verify(error)) => return fail(&error.to_string(), exit::INTERNAL),
         Err(error) => return fail(&error.to_string(), exit::INVALID),
     };
+    warn_if_too_long(&compiled.script);
     match &args.output {
-        Some(path) => {
-            let inputs = [args.file.as_path()];
-            match write_atomically_except(path, &compiled.script.sql, &inputs) {
-                Ok(()) => exit::OK,
-                Err(message) => fail(&message, exit::INVALID),
-            }
-        }
+        Some(path) if is_an_input(path, &[args.file.as_path()]) => fail(
+            &format!(
+                "refusing to overwrite the input {} with SQL",
+                path.display()
+            ),
+            exit::USAGE,
+        ),
+        Some(path) => match write_atomically(path, &compiled.script.sql) {
+            Ok(()) => exit::OK,
+            Err(message) => fail(&message, exit::ENGINE),
+        },
         None => {
             let mut stdout = std::io::stdout().lock();
             match stdout.write_all(compiled.script.sql.as_bytes()) {
@@ -95,25 +100,32 @@ pub fn run(args: &CompileArgs) -> u8 {
     }
 }
 
+/// BigQuery refuses query text over 1 MB; say so before anyone submits it.
+fn warn_if_too_long(script: &crate::lower::Script) {
+    const BIGQUERY_QUERY_LIMIT: usize = 1024 * 1024;
+    if script.dialect == Dialect::Bigquery && script.sql.len() > BIGQUERY_QUERY_LIMIT {
+        eprintln!(
+            "warning: the script is {} bytes; BigQuery accepts at most 1 MB of query text. \
+             Split the campaign into several, or use fused mode (smaller).",
+            script.sql.len()
+        );
+    }
+}
+
 fn fail(message: &str, code: u8) -> u8 {
     eprintln!("error: {message}");
     code
 }
 
-/// Write through a temporary file in the same directory, then rename it.
-/// Refuses to replace an input of the command (`inputs`).
-pub fn write_atomically_except(path: &Path, text: &str, inputs: &[&Path]) -> Result<(), String> {
-    let same = |input: &&Path| match (input.canonicalize(), path.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
-    if inputs.iter().any(same) {
-        return Err(format!(
-            "refusing to overwrite the input {} with the output",
-            path.display()
-        ));
-    }
-    write_atomically(path, text)
+/// Whether `output` is one of the command's `inputs` (so writing it would
+/// destroy what was read).
+pub fn is_an_input(output: &Path, inputs: &[&Path]) -> bool {
+    inputs.iter().any(
+        |input| match (input.canonicalize(), output.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        },
+    )
 }
 
 /// Write through a temporary file in the same directory, then rename it.

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::{Map, Value};
 
-use super::compile::write_atomically_except;
+use super::compile::{is_an_input, write_atomically};
 use super::pipeline::{load, parse};
 use super::{exit, render};
 use crate::diag::has_errors;
@@ -45,9 +45,20 @@ pub fn run(args: &ImportArgs) -> u8 {
     let Some(spec) = spec.filter(|_| !has_errors(&diagnostics)) else {
         return exit::INVALID;
     };
+    let outputs = [args.output.as_deref(), args.settings.as_deref()];
+    if let Some(path) = outputs
+        .into_iter()
+        .flatten()
+        .find(|p| is_an_input(p, &[&args.file]))
+    {
+        return fail(
+            &format!("refusing to overwrite the input {}", path.display()),
+            exit::USAGE,
+        );
+    }
     let campaign = format!("// Imported from {file}.\n{}", crate::syntax::print(&spec));
     let written = match &args.output {
-        Some(path) => write_atomically_except(path, &campaign, &[args.file.as_path()]),
+        Some(path) => write_atomically(path, &campaign),
         None => {
             print!("{campaign}");
             Ok(())
@@ -57,12 +68,10 @@ pub fn run(args: &ImportArgs) -> u8 {
         return fail(&message, exit::ENGINE);
     }
     match (&args.settings, settings_toml(&spec.settings, &args.profile)) {
-        (Some(path), Some(toml)) => {
-            match write_atomically_except(path, &toml, &[args.file.as_path()]) {
-                Ok(()) => exit::OK,
-                Err(message) => fail(&message, exit::ENGINE),
-            }
-        }
+        (Some(path), Some(toml)) => match write_atomically(path, &toml) {
+            Ok(()) => exit::OK,
+            Err(message) => fail(&message, exit::ENGINE),
+        },
         (None, Some(_)) => {
             eprintln!(
                 "note: the configuration has run settings; pass --settings FILE to keep them"

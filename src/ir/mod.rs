@@ -15,3 +15,6 @@ pub use names::{
 pub use ops::{Access, Mode, Operation, RowSet};
 pub use span::{Span, Spanned};
 pub use spec::{CampaignSpec, PhaseSpec, RunSettings, Schedule, Split, SplitKind};
+
+/// The ledger of runs: a table of this name in the target's dataset.
+pub const LEDGER_TABLE: &str = "bannerc_runs";

@@ -5,8 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ir::{Campaign, DateRange};
 
-/// The ledger table's name, in the target's dataset.
-pub const LEDGER_TABLE: &str = "bannerc_runs";
+pub use crate::ir::LEDGER_TABLE;
 
 /// The ledger's columns, in order, with their BigQuery types.
 pub const COLUMNS: &[(&str, &str)] = &[

@@ -82,6 +82,8 @@ pub enum LowerError {
     Name { what: &'static str, message: String },
     #[error("{0}")]
     Unsupported(String),
+    #[error("`{0}` is not a valid run id: use 1 to 64 letters, digits, `-`, `_` or `.`")]
+    RunId(String),
 }
 
 /// The names of the permanent tables a run touches besides source and target.
@@ -95,24 +97,51 @@ pub struct RunTables {
 impl RunTables {
     /// The ledger beside the target, and the backup beside the source.
     pub fn new(campaign: &Campaign, run_id: &str) -> Result<RunTables, LowerError> {
-        let ledger = campaign
-            .target
-            .sibling(ledger::LEDGER_TABLE)
-            .map_err(|e| LowerError::Name { what: "ledger", message: e.message })?;
-        let suffix: String =
-            run_id.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+        let ledger =
+            campaign
+                .target
+                .sibling(ledger::LEDGER_TABLE)
+                .map_err(|e| LowerError::Name {
+                    what: "ledger",
+                    message: e.message,
+                })?;
+        let suffix: String = run_id
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
         let backup_name = format!("{}_bannerc_{suffix}", campaign.source.table());
         let snapshot = campaign
             .source
             .sibling(&backup_name)
-            .map_err(|e| LowerError::Name { what: "backup", message: e.message })?;
+            .map_err(|e| LowerError::Name {
+                what: "backup",
+                message: e.message,
+            })?;
         Ok(RunTables { ledger, snapshot })
+    }
+}
+
+/// A run id is 1 to 64 ASCII letters, digits, `-`, `_` or `.`: it names a
+/// backup table and appears in the script's header comment.
+pub fn check_run_id(run_id: &str) -> Result<(), LowerError> {
+    let valid = !run_id.is_empty()
+        && run_id.len() <= 64
+        && run_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if valid {
+        Ok(())
+    } else {
+        Err(LowerError::RunId(run_id.escape_debug().to_string()))
     }
 }
 
 /// The run id to use: the caller's, or one derived from the plan hash.
 pub fn run_id_for(options: &LowerOptions, plan_hash: &str) -> String {
-    options.run_id.clone().unwrap_or_else(|| format!("plan-{}", &plan_hash[..16]))
+    options
+        .run_id
+        .clone()
+        .unwrap_or_else(|| format!("plan-{}", &plan_hash[..16]))
 }
 
 /// Lower `campaign` to `dialect`.
@@ -124,12 +153,22 @@ pub fn lower(
     let graph = OpGraph::build(campaign, options.mode)?;
     let plan_hash = plan_hash(campaign);
     let run_id = run_id_for(options, &plan_hash);
+    check_run_id(&run_id)?;
     let tables = RunTables::new(campaign, &run_id)?;
-    let context = LowerContext { campaign, graph: &graph, plan_hash: &plan_hash, run_id: &run_id, tables: &tables };
+    let context = LowerContext {
+        campaign,
+        graph: &graph,
+        plan_hash: &plan_hash,
+        run_id: &run_id,
+        tables: &tables,
+    };
     let (sql, statements) = match dialect {
         Dialect::Bigquery => {
             let sql = bigquery::lower(&context, options.mode);
-            let whole = ScriptStatement { step: "script".into(), sql: sql.clone() };
+            let whole = ScriptStatement {
+                step: "script".into(),
+                sql: sql.clone(),
+            };
             (sql, vec![whole])
         }
         Dialect::Duckdb => duckdb::lower(&context, options.mode)?,
@@ -139,7 +178,10 @@ pub fn lower(
         written.push(&campaign.source.node);
         written.push(&tables.snapshot);
     }
-    let writes = written.iter().map(|table| dialect.table_name(table)).collect();
+    let writes = written
+        .iter()
+        .map(|table| dialect.table_name(table))
+        .collect();
     Ok(Script {
         sql,
         dialect,

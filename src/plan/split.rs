@@ -95,7 +95,10 @@ pub(super) fn volume_short(
         return None;
     };
     let slots = periods.len() as u64;
-    let total: u64 = periods.iter().filter_map(|p| p.rows).sum();
+    let total = periods
+        .iter()
+        .filter_map(|p| p.rows)
+        .fold(0u64, u64::saturating_add);
     let needed = slots.saturating_mul(n);
     if total >= needed || slots == 0 {
         return None;

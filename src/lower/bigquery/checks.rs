@@ -101,7 +101,10 @@ pub fn pre_flight(context: &LowerContext<'_>, mode: Mode) -> Vec<String> {
                 "NOT EXISTS (SELECT 1 FROM {COUNTS} AS c JOIN {PHASES} AS p ON p.phase = c.phase \
                  WHERE p.expected_rows IS NOT NULL AND ABS(c.taken_rows - p.expected_rows) > {variance} * p.expected_rows)"
             ),
-            &format!("a phase's row count is more than {}% from its expected count", variance * 100.0),
+            &format!(
+                "a phase's row count is more than {}% from its expected count",
+                percent(variance)
+            ),
         ));
     }
     asserts.push(assert(
@@ -172,4 +175,10 @@ pub fn post_write(context: &LowerContext<'_>) -> Vec<String> {
         "a written row does not carry its phase's log name, banner, target date and derived times",
     );
     vec![growth, values]
+}
+
+/// A fraction as a percentage without floating-point noise (`0.05` → `5`).
+fn percent(fraction: f64) -> String {
+    let text = format!("{:.4}", fraction * 100.0);
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
