@@ -63,7 +63,7 @@ fn apply(args: &ApplyArgs) -> Result<u8, Stop> {
     let (spec, mut engine) = session::open_engine(&args.engine, Access::ReadWrite)?;
     let prepared = session::prepare(&args.file, engine.as_mut(), args.deny_warnings)?;
     let mode: Mode = args.mode.into();
-    session::compile(&prepared.campaign, mode, None)?;
+    session::compile(&prepared.campaign, engine.dialect(), mode, None)?;
     let preflight = session::preflight(engine.as_mut(), &prepared.campaign, mode)?;
     if let Some(entry) = &preflight.already_applied {
         return Ok(already_applied(
@@ -85,7 +85,12 @@ fn apply(args: &ApplyArgs) -> Result<u8, Stop> {
         eprintln!("not applied; nothing was written");
         return Ok(exit::OK);
     }
-    let script = session::compile(&prepared.campaign, mode, Some(new_run_id()))?;
+    let script = session::compile(
+        &prepared.campaign,
+        engine.dialect(),
+        mode,
+        Some(new_run_id()),
+    )?;
     let observer = Progress::new(interactive && args.format == Format::Text);
     let outcome = engine.run(&script, &observer);
     observer.finish();

@@ -122,7 +122,12 @@ mod engine {
         }
 
         println!("\n== 4. apply (one transaction)");
-        let script = session::compile(&prepared.campaign, Mode::Fused, Some(new_run_id()))?;
+        let script = session::compile(
+            &prepared.campaign,
+            crate::lower::Dialect::Duckdb,
+            Mode::Fused,
+            Some(new_run_id()),
+        )?;
         let observer = Progress::new(std::io::IsTerminal::is_terminal(&std::io::stderr()));
         let outcome = crate::exec::Engine::run(&mut engine, &script, &observer);
         observer.finish();

@@ -44,8 +44,9 @@ fn plan(args: &PlanArgs) -> Result<u8, Stop> {
     let (spec, mut engine) = session::open_engine(&args.engine, Access::ReadOnly)?;
     let prepared = session::prepare(&args.file, engine.as_mut(), args.deny_warnings)?;
     let mode: Mode = args.mode.into();
-    session::compile(&prepared.campaign, mode, None)?;
+    let script = session::compile(&prepared.campaign, engine.dialect(), mode, None)?;
     let preflight = session::preflight(engine.as_mut(), &prepared.campaign, mode)?;
+    let estimated_bytes = engine.estimate_bytes(&script)?;
     let ok = !preflight.blocks(false);
     let engine_name = spec.to_string();
     match args.format {
@@ -54,13 +55,20 @@ fn plan(args: &PlanArgs) -> Result<u8, Stop> {
                 "{}",
                 report::plan_text(&prepared, &engine_name, mode, &preflight)
             );
+            if let Some(bytes) = estimated_bytes {
+                println!(
+                    "\nestimate: the run would process about {} (from a dry run)",
+                    human_bytes(bytes)
+                );
+            }
             println!(
                 "\n{}",
                 verdict(&preflight, ok, &prepared.campaign.target.node.to_string())
             );
         }
         Format::Json => {
-            let value = report::plan_json(&prepared, &engine_name, mode, &preflight, ok);
+            let mut value = report::plan_json(&prepared, &engine_name, mode, &preflight, ok);
+            value["estimated_bytes"] = serde_json::json!(estimated_bytes);
             println!(
                 "{}",
                 serde_json::to_string_pretty(&value).unwrap_or_default()
@@ -90,5 +98,21 @@ fn verdict(preflight: &session::Preflight, ok: bool, target: &str) -> String {
     } else {
         "plan: `bannerc apply` would refuse this run (see the errors above); nothing was written"
             .into()
+    }
+}
+
+/// Bytes for people: `1.5 GB`.
+fn human_bytes(bytes: u64) -> String {
+    let units = ["bytes", "KB", "MB", "GB", "TB", "PB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit + 1 < units.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} bytes")
+    } else {
+        format!("{value:.1} {}", units[unit])
     }
 }

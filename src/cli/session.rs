@@ -25,6 +25,12 @@ pub struct EngineArgs {
     /// ./bannerc.toml, else duckdb:bannerc.duckdb).
     #[arg(long, value_name = "ENGINE")]
     pub engine: Option<String>,
+    /// The BigQuery REST endpoint, for an emulator or a proxy (default:
+    /// Google's; or `[engine] endpoint` of ./bannerc.toml). Credentials come
+    /// from GOOGLE_APPLICATION_CREDENTIALS or application default
+    /// credentials; an endpoint that needs none gets none.
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
 }
 
 /// `--format` of the engine commands.
@@ -70,6 +76,7 @@ pub fn open_engine(
 ) -> Result<(EngineSpec, Box<dyn Engine>), Stop> {
     let directory = std::env::current_dir().map_err(|e| Stop::new(e.to_string(), exit::ENGINE))?;
     let spec = EngineSpec::resolve(args.engine.as_deref(), &directory)
+        .and_then(|spec| spec.with_endpoint(args.endpoint.as_deref()))
         .map_err(|m| Stop::new(m, exit::USAGE))?;
     let engine = connect(&spec, access)?;
     Ok((spec, engine))
@@ -154,10 +161,16 @@ pub fn prepare_loaded(
     })
 }
 
-/// Lower for the engine and verify; a verification failure is internal.
-pub fn compile(campaign: &Campaign, mode: Mode, run_id: Option<String>) -> Result<Script, Stop> {
+/// Lower for the engine's dialect and verify; a verification failure is
+/// internal.
+pub fn compile(
+    campaign: &Campaign,
+    dialect: Dialect,
+    mode: Mode,
+    run_id: Option<String>,
+) -> Result<Script, Stop> {
     let options = LowerOptions { mode, run_id };
-    match pipeline::compile(campaign, Dialect::Duckdb, &options) {
+    match pipeline::compile(campaign, dialect, &options) {
         Ok(compiled) => Ok(compiled.script),
         Err(CompileFailure::Verify(error)) => Err(Stop::new(error.to_string(), exit::INTERNAL)),
         Err(error) => Err(Stop::new(error.to_string(), exit::INVALID)),

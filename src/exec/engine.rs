@@ -25,6 +25,18 @@ pub trait Engine {
     /// A short description for messages, e.g. `DuckDB file bannerc.duckdb`.
     fn describe(&self) -> String;
 
+    /// The SQL dialect this engine runs.
+    fn dialect(&self) -> crate::lower::Dialect;
+
+    /// The bytes the script would process, when the engine can estimate it
+    /// without running it (a BigQuery dry run).
+    fn estimate_bytes(
+        &mut self,
+        _script: &crate::lower::Script,
+    ) -> Result<Option<u64>, EngineError> {
+        Ok(None)
+    }
+
     /// Rows of `source` per local day of `zone` within `window`, from one
     /// grouped scan (for volume splits). Days without rows are absent.
     fn day_counts(
@@ -114,8 +126,12 @@ pub enum EngineError {
 pub enum EngineSpec {
     /// `duckdb:PATH`: a DuckDB database file.
     Duckdb { path: PathBuf },
-    /// `bigquery:PROJECT`: a BigQuery project (not built yet).
-    Bigquery { project: String },
+    /// `bigquery:PROJECT`: a BigQuery project, at Google's endpoint or at
+    /// `endpoint` (an emulator or a proxy, `--endpoint` or `[engine] endpoint`).
+    Bigquery {
+        project: String,
+        endpoint: Option<String>,
+    },
 }
 
 /// The DuckDB file used when neither `--engine` nor `bannerc.toml` names one.
@@ -135,6 +151,7 @@ impl FromStr for EngineSpec {
             }),
             Some(("bigquery", project)) if !project.is_empty() => Ok(EngineSpec::Bigquery {
                 project: project.to_string(),
+                endpoint: None,
             }),
             Some(("duckdb" | "bigquery", _)) => Err(format!("`{text}` names no database; {hint}")),
             _ => Err(format!("`{text}` is not an engine; {hint}")),
@@ -146,12 +163,27 @@ impl fmt::Display for EngineSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             EngineSpec::Duckdb { path } => write!(f, "duckdb:{}", path.display()),
-            EngineSpec::Bigquery { project } => write!(f, "bigquery:{project}"),
+            EngineSpec::Bigquery { project, .. } => write!(f, "bigquery:{project}"),
         }
     }
 }
 
 impl EngineSpec {
+    /// The same engine reached at `endpoint` (BigQuery only; a DuckDB file
+    /// has no endpoint, and one given for it is an error).
+    pub fn with_endpoint(self, endpoint: Option<&str>) -> Result<EngineSpec, String> {
+        match (self, endpoint) {
+            (spec, None) => Ok(spec),
+            (EngineSpec::Bigquery { project, .. }, Some(url)) => Ok(EngineSpec::Bigquery {
+                project,
+                endpoint: Some(url.to_string()),
+            }),
+            (EngineSpec::Duckdb { .. }, Some(_)) => {
+                Err("`--endpoint` is for `bigquery:PROJECT` engines only".into())
+            }
+        }
+    }
+
     /// The engine to use: `--engine` if given, else `[engine] url` of
     /// `bannerc.toml` in `directory` if present, else `duckdb:bannerc.duckdb`.
     pub fn resolve(flag: Option<&str>, directory: &Path) -> Result<EngineSpec, String> {
@@ -180,7 +212,18 @@ fn from_settings(text: &str) -> Result<EngineSpec, String> {
         None => Ok(EngineSpec::Duckdb {
             path: PathBuf::from(DEFAULT_DUCKDB_FILE),
         }),
-        Some(toml::Value::String(url)) => url.parse(),
+        Some(toml::Value::String(url)) => {
+            let endpoint = value
+                .get("engine")
+                .and_then(|engine| engine.get("endpoint"));
+            match endpoint {
+                None => url.parse(),
+                Some(toml::Value::String(endpoint)) => {
+                    url.parse::<EngineSpec>()?.with_endpoint(Some(endpoint))
+                }
+                Some(_) => Err("`[engine] endpoint` must be a URL string".into()),
+            }
+        }
         Some(_) => Err("`[engine] url` must be a string such as \"duckdb:bannerc.duckdb\"".into()),
     }
 }
@@ -200,10 +243,9 @@ pub enum Access {
 pub fn connect(spec: &EngineSpec, access: Access) -> Result<Box<dyn Engine>, EngineError> {
     match spec {
         EngineSpec::Duckdb { path } => open_duckdb(path, access),
-        EngineSpec::Bigquery { project } => Err(EngineError::Unavailable(format!(
-            "the BigQuery engine (bigquery:{project}) is not built yet; use `bannerc compile` to get \
-             BigQuery SQL, or `--engine duckdb:PATH`"
-        ))),
+        EngineSpec::Bigquery { project, endpoint } => {
+            super::bigquery::open(project, endpoint.as_deref(), access)
+        }
     }
 }
 
@@ -275,11 +317,22 @@ mod tests {
     }
 
     #[test]
-    fn bigquery_says_it_is_not_built_yet() {
-        let spec = EngineSpec::Bigquery {
-            project: "p".into(),
-        };
-        let error = connect(&spec, Access::ReadOnly).err().unwrap();
-        assert!(error.to_string().contains("not built yet"), "{error}");
+    fn a_bigquery_endpoint_comes_from_the_flag_or_the_settings() {
+        let spec: EngineSpec = "bigquery:p".parse().unwrap();
+        let at = spec.with_endpoint(Some("http://127.0.0.1:9050")).unwrap();
+        assert_eq!(
+            at,
+            EngineSpec::Bigquery {
+                project: "p".into(),
+                endpoint: Some("http://127.0.0.1:9050".into())
+            }
+        );
+        let settings = "[engine]\nurl = \"bigquery:p\"\nendpoint = \"http://x:1\"\n";
+        assert!(matches!(
+            from_settings(settings).unwrap(),
+            EngineSpec::Bigquery { endpoint: Some(url), .. } if url == "http://x:1"
+        ));
+        let duck: EngineSpec = "duckdb:x.duckdb".parse().unwrap();
+        assert!(duck.with_endpoint(Some("http://x")).is_err());
     }
 }

@@ -181,6 +181,14 @@ fn job_stem(kind: &str, hash: &str, run_id: &str, generation: usize) -> String {
 }
 
 impl Engine for BigQueryEngine {
+    fn dialect(&self) -> crate::lower::Dialect {
+        crate::lower::Dialect::Bigquery
+    }
+
+    fn estimate_bytes(&mut self, script: &Script) -> Result<Option<u64>, EngineError> {
+        BigQueryEngine::estimate_bytes(self, script).map(Some)
+    }
+
     fn describe(&self) -> String {
         match &self.endpoint {
             Some(endpoint) => format!("BigQuery project {} at {endpoint}", self.conn.project),

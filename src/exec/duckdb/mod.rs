@@ -179,6 +179,10 @@ fn other(error: duckdb::Error) -> EngineError {
 }
 
 impl Engine for DuckDbEngine {
+    fn dialect(&self) -> crate::lower::Dialect {
+        crate::lower::Dialect::Duckdb
+    }
+
     fn describe(&self) -> String {
         format!("DuckDB file {}", self.path.display())
     }
