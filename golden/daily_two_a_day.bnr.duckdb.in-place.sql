@@ -22,7 +22,20 @@ CREATE TABLE IF NOT EXISTS "d"."bannerc_runs" (
   "rolled_back_at" TIMESTAMPTZ
 );
 -- snapshot staging
-CREATE TABLE "d"."staging_bannerc_plan_cd4c527e2885e40b" AS SELECT * FROM "d"."staging";
+CREATE TABLE "d"."staging_bannerc_plan_cd4c527e2885e40b" AS
+SELECT * FROM "d"."staging"
+WHERE (("timestamp" >= TIMESTAMPTZ '2025-03-25 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-24 18:30:00+00')) AND (CASE
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-25 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-03-28 18:30:00+00')) THEN 1
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-28 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-03-31 18:30:00+00')) THEN 2
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-31 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-03 18:30:00+00')) THEN 3
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-03 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-06 18:30:00+00')) THEN 4
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-06 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-09 18:30:00+00')) THEN 5
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-09 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-12 18:30:00+00')) THEN 6
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-12 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-15 18:30:00+00')) THEN 7
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-15 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-18 18:30:00+00')) THEN 8
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-18 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-21 18:30:00+00')) THEN 9
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-21 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-24 18:30:00+00')) THEN 10
+      END) IS NOT NULL;
 CREATE TEMP TABLE bannerc_phases AS
 SELECT * FROM (VALUES
   (1, DATE '2025-04-25', 'H_5904_distinct_2025-04-25_1', '5904', CAST(NULL AS BIGINT), TIMESTAMPTZ '2025-04-24 18:30:00+00', TIMESTAMPTZ '2025-04-25 18:30:00+00', '{"phase":1,"log_name":"H_5904_distinct_2025-04-25_1","taken_rows":'),
@@ -37,7 +50,7 @@ SELECT * FROM (VALUES
   (10, DATE '2025-04-29', 'H_5904_distinct_2025-04-29_2', '5904', CAST(NULL AS BIGINT), TIMESTAMPTZ '2025-04-28 18:30:00+00', TIMESTAMPTZ '2025-04-29 18:30:00+00', '{"phase":10,"log_name":"H_5904_distinct_2025-04-29_2","taken_rows":')
 ) AS v(phase, target_date, log_name, banner_id, expected_rows, day_start, day_end, count_json);
 CREATE TEMP MACRO bannerc_tod_us(ts) AS
-  ((epoch_us(ts) + 1000000 * (19800)) % 86400000000 + 86400000000) % 86400000000;
+  ((epoch_us(ts) + (19800000000)) % 86400000000 + 86400000000) % 86400000000;
 -- pre-flight checks
 CREATE TEMP TABLE bannerc_counts AS
 SELECT
@@ -76,7 +89,7 @@ SELECT CASE WHEN (SELECT sum(unreadable_rows + null_timestamp_rows) FROM bannerc
   THEN error('bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp') END AS bannerc_check;
 -- relabel phase 1
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1745539200000000 + bannerc_tod_us("timestamp") - 1000000 * (19800)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1745539200000000 + bannerc_tod_us("timestamp") - (19800000000)) AS TIMESTAMPTZ),
   "logName" = 'H_5904_distinct_2025-04-25_1'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-25 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-03-28 18:30:00+00'));
 -- fix fields of phase 1
@@ -91,7 +104,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5904_distinct_2025-04-25_1';
 -- relabel phase 2
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1745539200000000 + bannerc_tod_us("timestamp") - 1000000 * (19800)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1745539200000000 + bannerc_tod_us("timestamp") - (19800000000)) AS TIMESTAMPTZ),
   "logName" = 'H_5904_distinct_2025-04-25_2'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-28 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-03-31 18:30:00+00'));
 -- fix fields of phase 2
@@ -106,7 +119,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5904_distinct_2025-04-25_2';
 -- relabel phase 3
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1745625600000000 + bannerc_tod_us("timestamp") - 1000000 * (19800)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1745625600000000 + bannerc_tod_us("timestamp") - (19800000000)) AS TIMESTAMPTZ),
   "logName" = 'H_5904_distinct_2025-04-26_1'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-31 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-03 18:30:00+00'));
 -- fix fields of phase 3
@@ -121,7 +134,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5904_distinct_2025-04-26_1';
 -- relabel phase 4
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1745625600000000 + bannerc_tod_us("timestamp") - 1000000 * (19800)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1745625600000000 + bannerc_tod_us("timestamp") - (19800000000)) AS TIMESTAMPTZ),
   "logName" = 'H_5904_distinct_2025-04-26_2'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-03 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-06 18:30:00+00'));
 -- fix fields of phase 4
@@ -136,7 +149,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5904_distinct_2025-04-26_2';
 -- relabel phase 5
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1745712000000000 + bannerc_tod_us("timestamp") - 1000000 * (19800)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1745712000000000 + bannerc_tod_us("timestamp") - (19800000000)) AS TIMESTAMPTZ),
   "logName" = 'H_5904_distinct_2025-04-27_1'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-06 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-09 18:30:00+00'));
 -- fix fields of phase 5
@@ -151,7 +164,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5904_distinct_2025-04-27_1';
 -- relabel phase 6
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1745712000000000 + bannerc_tod_us("timestamp") - 1000000 * (19800)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1745712000000000 + bannerc_tod_us("timestamp") - (19800000000)) AS TIMESTAMPTZ),
   "logName" = 'H_5904_distinct_2025-04-27_2'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-09 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-12 18:30:00+00'));
 -- fix fields of phase 6
@@ -166,7 +179,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5904_distinct_2025-04-27_2';
 -- relabel phase 7
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1745798400000000 + bannerc_tod_us("timestamp") - 1000000 * (19800)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1745798400000000 + bannerc_tod_us("timestamp") - (19800000000)) AS TIMESTAMPTZ),
   "logName" = 'H_5904_distinct_2025-04-28_1'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-12 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-15 18:30:00+00'));
 -- fix fields of phase 7
@@ -181,7 +194,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5904_distinct_2025-04-28_1';
 -- relabel phase 8
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1745798400000000 + bannerc_tod_us("timestamp") - 1000000 * (19800)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1745798400000000 + bannerc_tod_us("timestamp") - (19800000000)) AS TIMESTAMPTZ),
   "logName" = 'H_5904_distinct_2025-04-28_2'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-15 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-18 18:30:00+00'));
 -- fix fields of phase 8
@@ -196,7 +209,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5904_distinct_2025-04-28_2';
 -- relabel phase 9
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1745884800000000 + bannerc_tod_us("timestamp") - 1000000 * (19800)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1745884800000000 + bannerc_tod_us("timestamp") - (19800000000)) AS TIMESTAMPTZ),
   "logName" = 'H_5904_distinct_2025-04-29_1'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-18 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-21 18:30:00+00'));
 -- fix fields of phase 9
@@ -211,7 +224,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5904_distinct_2025-04-29_1';
 -- relabel phase 10
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1745884800000000 + bannerc_tod_us("timestamp") - 1000000 * (19800)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1745884800000000 + bannerc_tod_us("timestamp") - (19800000000)) AS TIMESTAMPTZ),
   "logName" = 'H_5904_distinct_2025-04-29_2'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-21 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-24 18:30:00+00'));
 -- fix fields of phase 10
@@ -228,27 +241,41 @@ WHERE "logName" = 'H_5904_distinct_2025-04-29_2';
 INSERT INTO "d"."banner_call_data"
 SELECT * FROM "d"."staging" WHERE "logName" IN (SELECT log_name FROM bannerc_phases);
 -- post-write checks
+CREATE TEMP TABLE bannerc_written AS
+SELECT
+  p.log_name,
+  count(*) AS written_rows,
+  count(*) FILTER (WHERE
+    t.banner_id IS DISTINCT FROM p.banner_id
+    OR NOT (t."timestamp" >= p.day_start AND t."timestamp" < p.day_end)
+    OR (t.start_time IS NOT NULL AND (
+      CAST(t.start AS DATE) IS DISTINCT FROM p.target_date
+      OR t.end_time IS DISTINCT FROM strftime(t.start + to_seconds(5), '%Y-%m-%d %H:%M:%S')
+      OR t.timestamp_get IS DISTINCT FROM epoch_us(t.start) // 1000000
+    ))
+  ) AS wrong_rows
+FROM (
+  SELECT
+    "logName" AS log_name,
+    "timestamp",
+    "jsonPayload"."banner_id" AS banner_id,
+    "jsonPayload"."start_time" AS start_time,
+    "jsonPayload"."end_time" AS end_time,
+    "jsonPayload"."timestamp_get" AS timestamp_get,
+    try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS start
+  FROM "d"."banner_call_data"
+  WHERE "logName" IN (SELECT log_name FROM bannerc_phases)
+) AS t
+JOIN bannerc_phases AS p ON p.log_name = t.log_name
+GROUP BY p.log_name;
 SELECT CASE WHEN EXISTS (
     SELECT 1 FROM bannerc_counts AS c
     JOIN bannerc_phases AS p ON p.phase = c.phase
-    LEFT JOIN (
-      SELECT "logName" AS log_name, COUNT(*) AS written_rows FROM "d"."banner_call_data"
-      WHERE "logName" IN (SELECT log_name FROM bannerc_phases) GROUP BY "logName"
-    ) AS w ON w.log_name = p.log_name
+    LEFT JOIN bannerc_written AS w ON w.log_name = p.log_name
     WHERE COALESCE(w.written_rows, 0) <> c.taken_rows
   )
   THEN error('bannerc check failed: the target did not grow by exactly the taken rows of each phase') END AS bannerc_check;
-SELECT CASE WHEN EXISTS (
-    SELECT 1 FROM "d"."banner_call_data" AS t
-    JOIN bannerc_phases AS p ON p.log_name = t."logName"
-    WHERE t."jsonPayload"."banner_id" IS DISTINCT FROM p.banner_id
-      OR NOT (t."timestamp" >= p.day_start AND t."timestamp" < p.day_end)
-      OR (t."jsonPayload"."start_time" IS NOT NULL AND (
-        CAST(try_strptime(t."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS DATE) IS DISTINCT FROM p.target_date
-        OR t."jsonPayload"."end_time" IS DISTINCT FROM strftime(try_strptime(t."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') + to_seconds(5), '%Y-%m-%d %H:%M:%S')
-        OR t."jsonPayload"."timestamp_get" IS DISTINCT FROM epoch_us(try_strptime(t."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S')) // 1000000
-      ))
-  )
+SELECT CASE WHEN EXISTS (SELECT 1 FROM bannerc_written WHERE wrong_rows > 0)
   THEN error('bannerc check failed: a written row does not carry its phase''s log name, banner, target date and derived times') END AS bannerc_check;
 -- write ledger row
 INSERT INTO "d"."bannerc_runs" ("run_id", "plan_hash", "campaign", "source_table", "target_table", "mode", "status", "phase_counts", "claims", "backup_table", "started_at", "finished_at", "rolled_back_at")

@@ -22,7 +22,15 @@ CREATE TABLE IF NOT EXISTS "d"."bannerc_runs" (
   "rolled_back_at" TIMESTAMPTZ
 );
 -- snapshot staging
-CREATE TABLE "d"."staging_bannerc_plan_9f06d00cf5fc36e8" AS SELECT * FROM "d"."staging";
+CREATE TABLE "d"."staging_bannerc_plan_9f06d00cf5fc36e8" AS
+SELECT * FROM "d"."staging"
+WHERE (("timestamp" >= TIMESTAMPTZ '2025-06-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-21 00:00:00+00')) AND (CASE
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-05 00:00:00+00')) THEN 1
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-05 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-09 00:00:00+00')) THEN 2
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-09 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-13 00:00:00+00')) THEN 3
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-13 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-17 00:00:00+00')) THEN 4
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-17 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-21 00:00:00+00')) THEN 5
+      END) IS NOT NULL;
 CREATE TEMP TABLE bannerc_phases AS
 SELECT * FROM (VALUES
   (1, DATE '2025-07-01', 'H_5905_distinct_2025-07-01', '5905', CAST(NULL AS BIGINT), TIMESTAMPTZ '2025-07-01 00:00:00+00', TIMESTAMPTZ '2025-07-02 00:00:00+00', '{"phase":1,"log_name":"H_5905_distinct_2025-07-01","taken_rows":'),
@@ -32,7 +40,7 @@ SELECT * FROM (VALUES
   (5, DATE '2025-07-13', 'H_5905_distinct_2025-07-13', '5905', CAST(NULL AS BIGINT), TIMESTAMPTZ '2025-07-13 00:00:00+00', TIMESTAMPTZ '2025-07-14 00:00:00+00', '{"phase":5,"log_name":"H_5905_distinct_2025-07-13","taken_rows":')
 ) AS v(phase, target_date, log_name, banner_id, expected_rows, day_start, day_end, count_json);
 CREATE TEMP MACRO bannerc_tod_us(ts) AS
-  ((epoch_us(ts) + 1000000 * (0)) % 86400000000 + 86400000000) % 86400000000;
+  ((epoch_us(ts) + (0)) % 86400000000 + 86400000000) % 86400000000;
 -- pre-flight checks
 CREATE TEMP TABLE bannerc_counts AS
 SELECT
@@ -66,7 +74,7 @@ SELECT CASE WHEN (SELECT sum(unreadable_rows + null_timestamp_rows) FROM bannerc
   THEN error('bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp') END AS bannerc_check;
 -- relabel phase 1
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1751328000000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1751328000000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5905_distinct_2025-07-01'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-05 00:00:00+00'));
 -- fix fields of phase 1
@@ -81,7 +89,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5905_distinct_2025-07-01';
 -- relabel phase 2
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1751587200000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1751587200000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5905_distinct_2025-07-04'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-05 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-09 00:00:00+00'));
 -- fix fields of phase 2
@@ -96,7 +104,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5905_distinct_2025-07-04';
 -- relabel phase 3
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1751846400000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1751846400000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5905_distinct_2025-07-07'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-09 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-13 00:00:00+00'));
 -- fix fields of phase 3
@@ -111,7 +119,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5905_distinct_2025-07-07';
 -- relabel phase 4
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1752105600000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1752105600000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5905_distinct_2025-07-10'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-13 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-17 00:00:00+00'));
 -- fix fields of phase 4
@@ -126,7 +134,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5905_distinct_2025-07-10';
 -- relabel phase 5
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1752364800000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1752364800000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5905_distinct_2025-07-13'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-17 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-21 00:00:00+00'));
 -- fix fields of phase 5
@@ -143,27 +151,41 @@ WHERE "logName" = 'H_5905_distinct_2025-07-13';
 INSERT INTO "d"."banner_call_data"
 SELECT * FROM "d"."staging" WHERE "logName" IN (SELECT log_name FROM bannerc_phases);
 -- post-write checks
+CREATE TEMP TABLE bannerc_written AS
+SELECT
+  p.log_name,
+  count(*) AS written_rows,
+  count(*) FILTER (WHERE
+    t.banner_id IS DISTINCT FROM p.banner_id
+    OR NOT (t."timestamp" >= p.day_start AND t."timestamp" < p.day_end)
+    OR (t.start_time IS NOT NULL AND (
+      CAST(t.start AS DATE) IS DISTINCT FROM p.target_date
+      OR t.end_time IS DISTINCT FROM strftime(t.start + to_seconds(5), '%Y-%m-%d %H:%M:%S')
+      OR t.timestamp_get IS DISTINCT FROM epoch_us(t.start) // 1000000
+    ))
+  ) AS wrong_rows
+FROM (
+  SELECT
+    "logName" AS log_name,
+    "timestamp",
+    "jsonPayload"."banner_id" AS banner_id,
+    "jsonPayload"."start_time" AS start_time,
+    "jsonPayload"."end_time" AS end_time,
+    "jsonPayload"."timestamp_get" AS timestamp_get,
+    try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS start
+  FROM "d"."banner_call_data"
+  WHERE "logName" IN (SELECT log_name FROM bannerc_phases)
+) AS t
+JOIN bannerc_phases AS p ON p.log_name = t.log_name
+GROUP BY p.log_name;
 SELECT CASE WHEN EXISTS (
     SELECT 1 FROM bannerc_counts AS c
     JOIN bannerc_phases AS p ON p.phase = c.phase
-    LEFT JOIN (
-      SELECT "logName" AS log_name, COUNT(*) AS written_rows FROM "d"."banner_call_data"
-      WHERE "logName" IN (SELECT log_name FROM bannerc_phases) GROUP BY "logName"
-    ) AS w ON w.log_name = p.log_name
+    LEFT JOIN bannerc_written AS w ON w.log_name = p.log_name
     WHERE COALESCE(w.written_rows, 0) <> c.taken_rows
   )
   THEN error('bannerc check failed: the target did not grow by exactly the taken rows of each phase') END AS bannerc_check;
-SELECT CASE WHEN EXISTS (
-    SELECT 1 FROM "d"."banner_call_data" AS t
-    JOIN bannerc_phases AS p ON p.log_name = t."logName"
-    WHERE t."jsonPayload"."banner_id" IS DISTINCT FROM p.banner_id
-      OR NOT (t."timestamp" >= p.day_start AND t."timestamp" < p.day_end)
-      OR (t."jsonPayload"."start_time" IS NOT NULL AND (
-        CAST(try_strptime(t."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS DATE) IS DISTINCT FROM p.target_date
-        OR t."jsonPayload"."end_time" IS DISTINCT FROM strftime(try_strptime(t."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') + to_seconds(5), '%Y-%m-%d %H:%M:%S')
-        OR t."jsonPayload"."timestamp_get" IS DISTINCT FROM epoch_us(try_strptime(t."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S')) // 1000000
-      ))
-  )
+SELECT CASE WHEN EXISTS (SELECT 1 FROM bannerc_written WHERE wrong_rows > 0)
   THEN error('bannerc check failed: a written row does not carry its phase''s log name, banner, target date and derived times') END AS bannerc_check;
 -- write ledger row
 INSERT INTO "d"."bannerc_runs" ("run_id", "plan_hash", "campaign", "source_table", "target_table", "mode", "status", "phase_counts", "claims", "backup_table", "started_at", "finished_at", "rolled_back_at")

@@ -22,7 +22,40 @@ CREATE TABLE IF NOT EXISTS "d"."bannerc_runs" (
   "rolled_back_at" TIMESTAMPTZ
 );
 -- snapshot staging
-CREATE TABLE "d"."staging_bannerc_plan_2bd09fd56e2eefae" AS SELECT * FROM "d"."staging";
+CREATE TABLE "d"."staging_bannerc_plan_2bd09fd56e2eefae" AS
+SELECT * FROM "d"."staging"
+WHERE (("timestamp" >= TIMESTAMPTZ '2025-05-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-01 00:00:00+00')) AND (CASE
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-02 00:00:00+00')) THEN 1
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-02 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-03 00:00:00+00')) THEN 2
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-03 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-04 00:00:00+00')) THEN 3
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-04 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-05 00:00:00+00')) THEN 4
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-05 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-06 00:00:00+00')) THEN 5
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-06 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-07 00:00:00+00')) THEN 6
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-07 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-08 00:00:00+00')) THEN 7
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-08 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-09 00:00:00+00')) THEN 8
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-09 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-10 00:00:00+00')) THEN 9
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-10 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-11 00:00:00+00')) THEN 10
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-11 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-12 00:00:00+00')) THEN 11
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-12 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-13 00:00:00+00')) THEN 12
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-13 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-14 00:00:00+00')) THEN 13
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-14 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-15 00:00:00+00')) THEN 14
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-15 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-16 00:00:00+00')) THEN 15
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-16 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-17 00:00:00+00')) THEN 16
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-17 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-18 00:00:00+00')) THEN 17
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-18 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-19 00:00:00+00')) THEN 18
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-19 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-20 00:00:00+00')) THEN 19
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-20 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-21 00:00:00+00')) THEN 20
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-21 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-22 00:00:00+00')) THEN 21
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-22 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-23 00:00:00+00')) THEN 22
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-23 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-24 00:00:00+00')) THEN 23
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-24 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-25 00:00:00+00')) THEN 24
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-25 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-26 00:00:00+00')) THEN 25
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-26 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-27 00:00:00+00')) THEN 26
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-27 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-28 00:00:00+00')) THEN 27
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-28 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-29 00:00:00+00')) THEN 28
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-29 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-30 00:00:00+00')) THEN 29
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-30 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-01 00:00:00+00')) THEN 30
+      END) IS NOT NULL;
 CREATE TEMP TABLE bannerc_phases AS
 SELECT * FROM (VALUES
   (1, DATE '2025-06-01', 'H_5901_distinct_2025-06-01', '5901', 500000, TIMESTAMPTZ '2025-06-01 00:00:00+00', TIMESTAMPTZ '2025-06-02 00:00:00+00', '{"phase":1,"log_name":"H_5901_distinct_2025-06-01","taken_rows":'),
@@ -57,7 +90,7 @@ SELECT * FROM (VALUES
   (30, DATE '2025-06-30', 'H_5901_distinct_2025-06-30', '5901', 500000, TIMESTAMPTZ '2025-06-30 00:00:00+00', TIMESTAMPTZ '2025-07-01 00:00:00+00', '{"phase":30,"log_name":"H_5901_distinct_2025-06-30","taken_rows":')
 ) AS v(phase, target_date, log_name, banner_id, expected_rows, day_start, day_end, count_json);
 CREATE TEMP MACRO bannerc_tod_us(ts) AS
-  ((epoch_us(ts) + 1000000 * (0)) % 86400000000 + 86400000000) % 86400000000;
+  ((epoch_us(ts) + (0)) % 86400000000 + 86400000000) % 86400000000;
 -- pre-flight checks
 CREATE TEMP TABLE bannerc_counts AS
 SELECT
@@ -116,7 +149,7 @@ SELECT CASE WHEN (SELECT sum(unreadable_rows + null_timestamp_rows) FROM bannerc
   THEN error('bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp') END AS bannerc_check;
 -- relabel phase 1
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1748736000000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1748736000000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5901_distinct_2025-06-01'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-02 00:00:00+00'));
 -- fix fields of phase 1
@@ -131,7 +164,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5901_distinct_2025-06-01';
 -- relabel phase 2
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1748822400000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1748822400000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5901_distinct_2025-06-02'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-02 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-03 00:00:00+00'));
 -- fix fields of phase 2
@@ -146,7 +179,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5901_distinct_2025-06-02';
 -- relabel phase 3
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1748908800000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1748908800000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5901_distinct_2025-06-03'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-03 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-04 00:00:00+00'));
 -- fix fields of phase 3
@@ -161,7 +194,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5901_distinct_2025-06-03';
 -- relabel phase 4
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1748995200000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1748995200000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5902_distinct_2025-06-04'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-04 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-05 00:00:00+00'));
 -- fix fields of phase 4
@@ -176,7 +209,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5902_distinct_2025-06-04';
 -- relabel phase 5
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1749081600000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1749081600000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5902_distinct_2025-06-05'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-05 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-06 00:00:00+00'));
 -- fix fields of phase 5
@@ -191,7 +224,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5902_distinct_2025-06-05';
 -- relabel phase 6
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1749168000000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1749168000000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5902_distinct_2025-06-06'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-06 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-07 00:00:00+00'));
 -- fix fields of phase 6
@@ -206,7 +239,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5902_distinct_2025-06-06';
 -- relabel phase 7
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1749254400000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1749254400000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5903_distinct_2025-06-07'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-07 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-08 00:00:00+00'));
 -- fix fields of phase 7
@@ -221,7 +254,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5903_distinct_2025-06-07';
 -- relabel phase 8
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1749340800000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1749340800000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5903_distinct_2025-06-08'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-08 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-09 00:00:00+00'));
 -- fix fields of phase 8
@@ -236,7 +269,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5903_distinct_2025-06-08';
 -- relabel phase 9
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1749427200000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1749427200000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5903_distinct_2025-06-09'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-09 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-10 00:00:00+00'));
 -- fix fields of phase 9
@@ -251,7 +284,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5903_distinct_2025-06-09';
 -- relabel phase 10
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1749513600000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1749513600000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5901_distinct_2025-06-10'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-10 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-11 00:00:00+00'));
 -- fix fields of phase 10
@@ -266,7 +299,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5901_distinct_2025-06-10';
 -- relabel phase 11
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1749600000000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1749600000000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5901_distinct_2025-06-11'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-11 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-12 00:00:00+00'));
 -- fix fields of phase 11
@@ -281,7 +314,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5901_distinct_2025-06-11';
 -- relabel phase 12
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1749686400000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1749686400000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5901_distinct_2025-06-12'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-12 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-13 00:00:00+00'));
 -- fix fields of phase 12
@@ -296,7 +329,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5901_distinct_2025-06-12';
 -- relabel phase 13
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1749772800000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1749772800000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5902_distinct_2025-06-13'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-13 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-14 00:00:00+00'));
 -- fix fields of phase 13
@@ -311,7 +344,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5902_distinct_2025-06-13';
 -- relabel phase 14
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1749859200000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1749859200000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5902_distinct_2025-06-14'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-14 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-15 00:00:00+00'));
 -- fix fields of phase 14
@@ -326,7 +359,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5902_distinct_2025-06-14';
 -- relabel phase 15
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1749945600000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1749945600000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5902_distinct_2025-06-15'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-15 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-16 00:00:00+00'));
 -- fix fields of phase 15
@@ -341,7 +374,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5902_distinct_2025-06-15';
 -- relabel phase 16
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1750032000000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1750032000000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5903_distinct_2025-06-16'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-16 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-17 00:00:00+00'));
 -- fix fields of phase 16
@@ -356,7 +389,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5903_distinct_2025-06-16';
 -- relabel phase 17
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1750118400000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1750118400000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5903_distinct_2025-06-17'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-17 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-18 00:00:00+00'));
 -- fix fields of phase 17
@@ -371,7 +404,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5903_distinct_2025-06-17';
 -- relabel phase 18
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1750204800000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1750204800000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5903_distinct_2025-06-18'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-18 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-19 00:00:00+00'));
 -- fix fields of phase 18
@@ -386,7 +419,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5903_distinct_2025-06-18';
 -- relabel phase 19
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1750291200000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1750291200000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5901_distinct_2025-06-19'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-19 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-20 00:00:00+00'));
 -- fix fields of phase 19
@@ -401,7 +434,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5901_distinct_2025-06-19';
 -- relabel phase 20
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1750377600000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1750377600000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5901_distinct_2025-06-20'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-20 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-21 00:00:00+00'));
 -- fix fields of phase 20
@@ -416,7 +449,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5901_distinct_2025-06-20';
 -- relabel phase 21
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1750464000000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1750464000000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5901_distinct_2025-06-21'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-21 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-22 00:00:00+00'));
 -- fix fields of phase 21
@@ -431,7 +464,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5901_distinct_2025-06-21';
 -- relabel phase 22
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1750550400000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1750550400000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5902_distinct_2025-06-22'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-22 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-23 00:00:00+00'));
 -- fix fields of phase 22
@@ -446,7 +479,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5902_distinct_2025-06-22';
 -- relabel phase 23
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1750636800000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1750636800000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5902_distinct_2025-06-23'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-23 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-24 00:00:00+00'));
 -- fix fields of phase 23
@@ -461,7 +494,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5902_distinct_2025-06-23';
 -- relabel phase 24
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1750723200000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1750723200000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5902_distinct_2025-06-24'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-24 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-25 00:00:00+00'));
 -- fix fields of phase 24
@@ -476,7 +509,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5902_distinct_2025-06-24';
 -- relabel phase 25
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1750809600000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1750809600000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5903_distinct_2025-06-25'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-25 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-26 00:00:00+00'));
 -- fix fields of phase 25
@@ -491,7 +524,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5903_distinct_2025-06-25';
 -- relabel phase 26
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1750896000000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1750896000000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5903_distinct_2025-06-26'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-26 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-27 00:00:00+00'));
 -- fix fields of phase 26
@@ -506,7 +539,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5903_distinct_2025-06-26';
 -- relabel phase 27
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1750982400000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1750982400000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5903_distinct_2025-06-27'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-27 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-28 00:00:00+00'));
 -- fix fields of phase 27
@@ -521,7 +554,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5903_distinct_2025-06-27';
 -- relabel phase 28
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1751068800000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1751068800000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5901_distinct_2025-06-28'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-28 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-29 00:00:00+00'));
 -- fix fields of phase 28
@@ -536,7 +569,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5901_distinct_2025-06-28';
 -- relabel phase 29
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1751155200000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1751155200000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5901_distinct_2025-06-29'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-29 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-30 00:00:00+00'));
 -- fix fields of phase 29
@@ -551,7 +584,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5901_distinct_2025-06-29';
 -- relabel phase 30
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1751241600000000 + bannerc_tod_us("timestamp") - 1000000 * (0)) AS TIMESTAMPTZ),
+  "timestamp" = CAST(make_timestamp(1751241600000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
   "logName" = 'H_5901_distinct_2025-06-30'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-30 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-01 00:00:00+00'));
 -- fix fields of phase 30
@@ -568,27 +601,41 @@ WHERE "logName" = 'H_5901_distinct_2025-06-30';
 INSERT INTO "d"."banner_call_data"
 SELECT * FROM "d"."staging" WHERE "logName" IN (SELECT log_name FROM bannerc_phases);
 -- post-write checks
+CREATE TEMP TABLE bannerc_written AS
+SELECT
+  p.log_name,
+  count(*) AS written_rows,
+  count(*) FILTER (WHERE
+    t.banner_id IS DISTINCT FROM p.banner_id
+    OR NOT (t."timestamp" >= p.day_start AND t."timestamp" < p.day_end)
+    OR (t.start_time IS NOT NULL AND (
+      CAST(t.start AS DATE) IS DISTINCT FROM p.target_date
+      OR t.end_time IS DISTINCT FROM strftime(t.start + to_seconds(5), '%Y-%m-%d %H:%M:%S')
+      OR t.timestamp_get IS DISTINCT FROM epoch_us(t.start) // 1000000
+    ))
+  ) AS wrong_rows
+FROM (
+  SELECT
+    "logName" AS log_name,
+    "timestamp",
+    "jsonPayload"."banner_id" AS banner_id,
+    "jsonPayload"."start_time" AS start_time,
+    "jsonPayload"."end_time" AS end_time,
+    "jsonPayload"."timestamp_get" AS timestamp_get,
+    try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS start
+  FROM "d"."banner_call_data"
+  WHERE "logName" IN (SELECT log_name FROM bannerc_phases)
+) AS t
+JOIN bannerc_phases AS p ON p.log_name = t.log_name
+GROUP BY p.log_name;
 SELECT CASE WHEN EXISTS (
     SELECT 1 FROM bannerc_counts AS c
     JOIN bannerc_phases AS p ON p.phase = c.phase
-    LEFT JOIN (
-      SELECT "logName" AS log_name, COUNT(*) AS written_rows FROM "d"."banner_call_data"
-      WHERE "logName" IN (SELECT log_name FROM bannerc_phases) GROUP BY "logName"
-    ) AS w ON w.log_name = p.log_name
+    LEFT JOIN bannerc_written AS w ON w.log_name = p.log_name
     WHERE COALESCE(w.written_rows, 0) <> c.taken_rows
   )
   THEN error('bannerc check failed: the target did not grow by exactly the taken rows of each phase') END AS bannerc_check;
-SELECT CASE WHEN EXISTS (
-    SELECT 1 FROM "d"."banner_call_data" AS t
-    JOIN bannerc_phases AS p ON p.log_name = t."logName"
-    WHERE t."jsonPayload"."banner_id" IS DISTINCT FROM p.banner_id
-      OR NOT (t."timestamp" >= p.day_start AND t."timestamp" < p.day_end)
-      OR (t."jsonPayload"."start_time" IS NOT NULL AND (
-        CAST(try_strptime(t."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS DATE) IS DISTINCT FROM p.target_date
-        OR t."jsonPayload"."end_time" IS DISTINCT FROM strftime(try_strptime(t."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') + to_seconds(5), '%Y-%m-%d %H:%M:%S')
-        OR t."jsonPayload"."timestamp_get" IS DISTINCT FROM epoch_us(try_strptime(t."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S')) // 1000000
-      ))
-  )
+SELECT CASE WHEN EXISTS (SELECT 1 FROM bannerc_written WHERE wrong_rows > 0)
   THEN error('bannerc check failed: a written row does not carry its phase''s log name, banner, target date and derived times') END AS bannerc_check;
 -- write ledger row
 INSERT INTO "d"."bannerc_runs" ("run_id", "plan_hash", "campaign", "source_table", "target_table", "mode", "status", "phase_counts", "claims", "backup_table", "started_at", "finished_at", "rolled_back_at")

@@ -27,14 +27,42 @@ SELECT * FROM (VALUES
   (2, DATE '2025-04-26', 'H_5902_distinct_2025-04-26', '5902', CAST(NULL AS BIGINT), TIMESTAMPTZ '2025-04-26 00:00:00+00', TIMESTAMPTZ '2025-04-27 00:00:00+00', '{"phase":2,"log_name":"H_5902_distinct_2025-04-26","taken_rows":')
 ) AS v(phase, target_date, log_name, banner_id, expected_rows, day_start, day_end, count_json);
 CREATE TEMP MACRO bannerc_tod_us(ts) AS
-  ((epoch_us(ts) + 1000000 * (0)) % 86400000000 + 86400000000) % 86400000000;
+  ((epoch_us(ts) + (0)) % 86400000000 + 86400000000) % 86400000000;
 -- collect taken rows
-CREATE TEMP TABLE bannerc_taken AS
+CREATE TEMP TABLE bannerc_counts AS
+SELECT
+  p.phase,
+  COUNT(s.bannerc_phase) AS taken_rows,
+  COUNT(s.bannerc_phase) FILTER (WHERE try_strptime(s.start_time, '%Y-%m-%d %H:%M:%S') IS NULL) AS unreadable_rows,
+  COUNT(s.bannerc_phase) FILTER (WHERE s."timestamp" IS NULL) AS null_timestamp_rows
+FROM bannerc_phases AS p
+LEFT JOIN (
+  SELECT
+    CASE
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-11 00:00:00+00')) THEN 1
+        WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-15 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-21 00:00:00+00')) THEN 2
+      END AS bannerc_phase,
+    "timestamp",
+    "jsonPayload"."start_time" AS start_time
+  FROM "d"."staging"
+  WHERE ("timestamp" >= TIMESTAMPTZ '2025-04-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-11 00:00:00+00')
+      OR ("timestamp" >= TIMESTAMPTZ '2025-04-15 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-21 00:00:00+00')
+) AS s ON s.bannerc_phase = p.phase
+GROUP BY p.phase;
+-- pre-flight checks
+SELECT CASE WHEN EXISTS (SELECT 1 FROM "d"."banner_call_data" WHERE "logName" IN (SELECT log_name FROM bannerc_phases))
+  THEN error('bannerc check failed: the target already holds rows with this campaign''s log names; inserting again would duplicate them') END AS bannerc_check;
+SELECT CASE WHEN EXISTS (SELECT 1 FROM bannerc_counts WHERE taken_rows < 1)
+  THEN error('bannerc check failed: a phase takes fewer than 1 rows (records_per_phase)') END AS bannerc_check;
+SELECT CASE WHEN (SELECT sum(unreadable_rows + null_timestamp_rows) FROM bannerc_counts) > 0
+  THEN error('bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp') END AS bannerc_check;
+-- insert into target
+INSERT INTO "d"."banner_call_data"
 SELECT
   s.* EXCLUDE (bannerc_phase, bannerc_tod_us) REPLACE (
     CASE s.bannerc_phase
-      WHEN 1 THEN CAST(make_timestamp(1743811200000000 + s.bannerc_tod_us - 1000000 * (0)) AS TIMESTAMPTZ)
-      WHEN 2 THEN CAST(make_timestamp(1745625600000000 + s.bannerc_tod_us - 1000000 * (0)) AS TIMESTAMPTZ)
+      WHEN 1 THEN CAST(make_timestamp(1743811200000000 + s.bannerc_tod_us - (0)) AS TIMESTAMPTZ)
+      WHEN 2 THEN CAST(make_timestamp(1745625600000000 + s.bannerc_tod_us - (0)) AS TIMESTAMPTZ)
     END AS "timestamp",
     p.log_name AS "logName",
     struct_update(
@@ -44,9 +72,7 @@ SELECT
       timestamp_get := epoch_us((p.target_date + CAST(try_strptime(s."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := p.banner_id
     ) AS "jsonPayload"
-  ),
-  p.phase AS bannerc_phase,
-  s."jsonPayload"."start_time" AS bannerc_start_time
+  )
 FROM (
   SELECT
     *,
@@ -60,47 +86,42 @@ FROM (
       OR ("timestamp" >= TIMESTAMPTZ '2025-04-15 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-21 00:00:00+00')
 ) AS s
 JOIN bannerc_phases AS p ON p.phase = s.bannerc_phase;
-CREATE TEMP TABLE bannerc_counts AS
-SELECT
-  p.phase,
-  COUNT(t.bannerc_phase) AS taken_rows,
-  COUNT(t.bannerc_phase) FILTER (WHERE try_strptime(t.bannerc_start_time, '%Y-%m-%d %H:%M:%S') IS NULL) AS unreadable_rows,
-  COUNT(t.bannerc_phase) FILTER (WHERE t."timestamp" IS NULL) AS null_timestamp_rows
-FROM bannerc_phases AS p
-LEFT JOIN bannerc_taken AS t ON t.bannerc_phase = p.phase
-GROUP BY p.phase;
--- pre-flight checks
-SELECT CASE WHEN EXISTS (SELECT 1 FROM "d"."banner_call_data" WHERE "logName" IN (SELECT log_name FROM bannerc_phases))
-  THEN error('bannerc check failed: the target already holds rows with this campaign''s log names; inserting again would duplicate them') END AS bannerc_check;
-SELECT CASE WHEN EXISTS (SELECT 1 FROM bannerc_counts WHERE taken_rows < 1)
-  THEN error('bannerc check failed: a phase takes fewer than 1 rows (records_per_phase)') END AS bannerc_check;
-SELECT CASE WHEN (SELECT sum(unreadable_rows + null_timestamp_rows) FROM bannerc_counts) > 0
-  THEN error('bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp') END AS bannerc_check;
--- insert into target
-INSERT INTO "d"."banner_call_data"
-SELECT * EXCLUDE (bannerc_phase, bannerc_start_time) FROM bannerc_taken;
 -- post-write checks
+CREATE TEMP TABLE bannerc_written AS
+SELECT
+  p.log_name,
+  count(*) AS written_rows,
+  count(*) FILTER (WHERE
+    t.banner_id IS DISTINCT FROM p.banner_id
+    OR NOT (t."timestamp" >= p.day_start AND t."timestamp" < p.day_end)
+    OR (t.start_time IS NOT NULL AND (
+      CAST(t.start AS DATE) IS DISTINCT FROM p.target_date
+      OR t.end_time IS DISTINCT FROM strftime(t.start + to_seconds(5), '%Y-%m-%d %H:%M:%S')
+      OR t.timestamp_get IS DISTINCT FROM epoch_us(t.start) // 1000000
+    ))
+  ) AS wrong_rows
+FROM (
+  SELECT
+    "logName" AS log_name,
+    "timestamp",
+    "jsonPayload"."banner_id" AS banner_id,
+    "jsonPayload"."start_time" AS start_time,
+    "jsonPayload"."end_time" AS end_time,
+    "jsonPayload"."timestamp_get" AS timestamp_get,
+    try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS start
+  FROM "d"."banner_call_data"
+  WHERE "logName" IN (SELECT log_name FROM bannerc_phases)
+) AS t
+JOIN bannerc_phases AS p ON p.log_name = t.log_name
+GROUP BY p.log_name;
 SELECT CASE WHEN EXISTS (
     SELECT 1 FROM bannerc_counts AS c
     JOIN bannerc_phases AS p ON p.phase = c.phase
-    LEFT JOIN (
-      SELECT "logName" AS log_name, COUNT(*) AS written_rows FROM "d"."banner_call_data"
-      WHERE "logName" IN (SELECT log_name FROM bannerc_phases) GROUP BY "logName"
-    ) AS w ON w.log_name = p.log_name
+    LEFT JOIN bannerc_written AS w ON w.log_name = p.log_name
     WHERE COALESCE(w.written_rows, 0) <> c.taken_rows
   )
   THEN error('bannerc check failed: the target did not grow by exactly the taken rows of each phase') END AS bannerc_check;
-SELECT CASE WHEN EXISTS (
-    SELECT 1 FROM "d"."banner_call_data" AS t
-    JOIN bannerc_phases AS p ON p.log_name = t."logName"
-    WHERE t."jsonPayload"."banner_id" IS DISTINCT FROM p.banner_id
-      OR NOT (t."timestamp" >= p.day_start AND t."timestamp" < p.day_end)
-      OR (t."jsonPayload"."start_time" IS NOT NULL AND (
-        CAST(try_strptime(t."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS DATE) IS DISTINCT FROM p.target_date
-        OR t."jsonPayload"."end_time" IS DISTINCT FROM strftime(try_strptime(t."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') + to_seconds(5), '%Y-%m-%d %H:%M:%S')
-        OR t."jsonPayload"."timestamp_get" IS DISTINCT FROM epoch_us(try_strptime(t."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S')) // 1000000
-      ))
-  )
+SELECT CASE WHEN EXISTS (SELECT 1 FROM bannerc_written WHERE wrong_rows > 0)
   THEN error('bannerc check failed: a written row does not carry its phase''s log name, banner, target date and derived times') END AS bannerc_check;
 -- write ledger row
 INSERT INTO "d"."bannerc_runs" ("run_id", "plan_hash", "campaign", "source_table", "target_table", "mode", "status", "phase_counts", "claims", "backup_table", "started_at", "finished_at", "rolled_back_at")

@@ -7,6 +7,7 @@ mod duckdb_support;
 
 use bannerc::exec::reference::{self, Row};
 use bannerc::ir::Mode;
+use bannerc::lower::{Dialect, LowerOptions, lower};
 use duckdb::Connection;
 use duckdb_support::*;
 
@@ -111,4 +112,52 @@ fn the_worked_example_gives_exactly_its_values_in_both_modes() {
         expected.sort();
         assert_eq!(target, expected, "{mode:?}");
     }
+}
+
+/// Run the fused script up to its post-write checks, spoil the target with
+/// `spoil`, then run the checks: the first error they raise.
+fn post_checks_after(spoil: &str) -> String {
+    let campaign = campaign(WORKED);
+    let dir = tempfile::tempdir().unwrap();
+    let path = setup(&dir, &worked_rows(Mode::Fused));
+    let options = LowerOptions {
+        mode: Mode::Fused,
+        run_id: Some("spoiled".into()),
+    };
+    let script = lower(&campaign, Dialect::Duckdb, &options).unwrap();
+    let conn = Connection::open(&path).unwrap();
+    let mut statements = script.statements.iter();
+    for statement in statements.by_ref().take_while(|s| s.step != "post-check") {
+        conn.execute_batch(&statement.sql).unwrap();
+    }
+    conn.execute_batch(spoil).unwrap();
+    let post = script.statements.iter().filter(|s| s.step == "post-check");
+    let error = post
+        .map(|s| conn.execute_batch(&s.sql))
+        .find_map(Result::err);
+    error.map(|e| e.to_string()).unwrap_or_default()
+}
+
+#[test]
+fn the_post_write_checks_catch_a_wrong_row_and_a_missing_one() {
+    let wrong = post_checks_after(&format!(
+        "UPDATE \"banner_data\".\"banner_call_data\" SET \"jsonPayload\" = \
+         struct_update(\"jsonPayload\", end_time := 'later') WHERE \"logName\" = 'H_5902_distinct_2025-04-26'"
+    ));
+    assert!(
+        wrong.contains("bannerc check failed: a written row does not carry"),
+        "{wrong}"
+    );
+    let missing = post_checks_after(
+        "DELETE FROM \"banner_data\".\"banner_call_data\" WHERE \"logName\" = 'H_5902_distinct_2025-04-27'",
+    );
+    assert!(
+        missing.contains("bannerc check failed: the target did not grow by exactly"),
+        "{missing}"
+    );
+    assert_eq!(
+        post_checks_after("SELECT 1"),
+        "",
+        "an unspoiled run passes its checks"
+    );
 }

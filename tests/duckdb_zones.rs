@@ -54,6 +54,10 @@ fn expected(campaign: &Campaign, rows: &[Row]) -> Vec<Row> {
 }
 
 fn run_both_modes(campaign: &Campaign, rows: &[Row]) {
+    run_both_modes_with(campaign, rows, LAYOUT);
+}
+
+fn run_both_modes_with(campaign: &Campaign, rows: &[Row], layout: &str) {
     let want = expected(campaign, rows);
     assert!(
         want.len() > 100,
@@ -65,7 +69,7 @@ fn run_both_modes(campaign: &Campaign, rows: &[Row]) {
         let path = dir.path().join("zones.duckdb");
         {
             let conn = Connection::open(&path).unwrap();
-            create_tables(&conn, &[SOURCE, TARGET]);
+            create_tables_with(&conn, &[SOURCE, TARGET], layout);
             insert_rows(&conn, SOURCE, rows);
         }
         apply(&path, campaign, mode, "zones").unwrap();
@@ -146,4 +150,17 @@ fn log_names_with_quotes_semicolons_and_backslashes_stay_literals() {
             .any(|r| r.start_time.as_deref() == Some("2025-04-10 10:00:00"))
     );
     run_both_modes(&campaign, &rows);
+}
+
+#[test]
+fn a_naive_timestamp_column_is_read_as_utc() {
+    let campaign = campaign_in(
+        "America/New_York",
+        "  phase 1: 2025-03-08..2025-03-10 + log \"special\" -> 2025-11-02\n",
+    );
+    let mut rows = rows_between("2025-03-08T00:00:00Z", "2025-03-11T12:00:00Z", "app");
+    rows.push(row_at(at("2024-12-25T15:00:00Z"), "special"));
+    let naive = LAYOUT.replace("\"timestamp\" TIMESTAMPTZ", "\"timestamp\" TIMESTAMP");
+    assert_ne!(naive, LAYOUT);
+    run_both_modes_with(&campaign, &rows, &naive);
 }

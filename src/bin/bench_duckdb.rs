@@ -185,12 +185,14 @@ mod bench {
         }
     }
 
-    /// The manual process as the original design describes it, made to give
-    /// the same rows: per phase one UPDATE of timestamp and logName, then one
-    /// UPDATE per JSON field (each a pass over staging), then the INSERT.
-    /// Statement by statement, without a transaction, as it was done.
+    /// The manual process as the original design's query templates have it,
+    /// in DuckDB: per phase one UPDATE of timestamp and logName and one of
+    /// start_time; then one UPDATE each of end_time and timestamp_get over
+    /// the relabeled rows, one of banner_id over every row (`WHERE 1<>0`),
+    /// and the INSERT: ten statements for three phases, each run on its own
+    /// (no transaction), as it was done by hand.
     fn manual_sequence(engine: &DuckDbEngine, campaign: &Campaign) -> anyhow::Result<()> {
-        let fused = lower(
+        let in_place = lower(
             campaign,
             Dialect::Duckdb,
             &LowerOptions {
@@ -199,9 +201,8 @@ mod bench {
             },
         )?;
         let conn = engine.connection();
-        // The time-of-day macro and the relabels are the in-place script's own.
         conn.execute_batch(&bannerc::lower::duckdb::exprs::tod_macro(campaign, true))?;
-        let relabels = fused
+        let relabels = in_place
             .statements
             .iter()
             .filter(|s| s.step.starts_with("relabel-"));
@@ -229,38 +230,38 @@ mod bench {
         names.join(", ")
     }
 
-    /// One UPDATE per field, over every relabeled row, in the manual order:
-    /// start_time first, then the fields derived from the new start_time.
+    /// The field UPDATEs of the manual process, one JSON field each.
     fn field_updates(campaign: &Campaign) -> Vec<String> {
-        let target_dates: Vec<String> = campaign
+        let start = "try_strptime(\"jsonPayload\".start_time, '%Y-%m-%d %H:%M:%S')";
+        let update = |field: String, rows: String| {
+            format!(
+                "UPDATE {} SET \"jsonPayload\" = struct_update(\"jsonPayload\", {field}) WHERE {rows}",
+                demo::STAGING
+            )
+        };
+        let mut updates: Vec<String> = campaign
             .phases
             .iter()
-            .map(|p| {
-                format!(
-                    "WHEN '{}' THEN DATE '{}'",
-                    p.log_name.as_str(),
-                    p.target.node
-                )
+            .map(|phase| {
+                let field = format!(
+                    "start_time := strftime(DATE '{}' + CAST({start} AS TIME), '%Y-%m-%d %H:%M:%S')",
+                    phase.target.node
+                );
+                update(field, format!("\"logName\" = '{}'", phase.log_name.as_str()))
             })
             .collect();
-        let date = format!("CASE \"logName\" {} END", target_dates.join(" "));
-        let start = "try_strptime(\"jsonPayload\".start_time, '%Y-%m-%d %H:%M:%S')";
-        let fields = [
-            format!("start_time := strftime({date} + CAST({start} AS TIME), '%Y-%m-%d %H:%M:%S')"),
-            format!("end_time := strftime({start} + INTERVAL 5 SECOND, '%Y-%m-%d %H:%M:%S')"),
+        let relabeled = format!("\"logName\" IN ({})", own_names(campaign));
+        let end = format!("end_time := strftime({start} + INTERVAL 5 SECOND, '%Y-%m-%d %H:%M:%S')");
+        updates.push(update(end, relabeled.clone()));
+        updates.push(update(
             format!("timestamp_get := epoch_us({start}) // 1000000"),
+            relabeled,
+        ));
+        updates.push(update(
             "banner_id := '5902'".to_string(),
-        ];
-        fields
-            .iter()
-            .map(|field| {
-                format!(
-                    "UPDATE {} SET \"jsonPayload\" = struct_update(\"jsonPayload\", {field}) WHERE \"logName\" IN ({})",
-                    demo::STAGING,
-                    own_names(campaign)
-                )
-            })
-            .collect()
+            "1 <> 0".to_string(),
+        ));
+        updates
     }
 
     fn report(

@@ -40,10 +40,15 @@ pub const LAYOUT: &str = "(\"timestamp\" TIMESTAMPTZ, \"logName\" VARCHAR, \
 
 /// Create `schema.table` tables with [`LAYOUT`] (schemas too).
 pub fn create_tables(conn: &Connection, tables: &[&str]) {
+    create_tables_with(conn, tables, LAYOUT);
+}
+
+/// Create `schema.table` tables with the given column list (schemas too).
+pub fn create_tables_with(conn: &Connection, tables: &[&str], layout: &str) {
     for table in tables {
         let (schema, name) = table.split_once('.').unwrap();
         conn.execute_batch(&format!(
-            "CREATE SCHEMA IF NOT EXISTS \"{schema}\"; CREATE TABLE \"{schema}\".\"{name}\" {LAYOUT};"
+            "CREATE SCHEMA IF NOT EXISTS \"{schema}\"; CREATE TABLE \"{schema}\".\"{name}\" {layout};"
         ))
         .unwrap();
     }

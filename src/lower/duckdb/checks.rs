@@ -5,7 +5,7 @@
 
 use super::exprs;
 use super::quote;
-use super::{COUNTS, PHASES};
+use super::{COUNTS, PHASES, WRITTEN};
 use crate::ir::Mode;
 use crate::lower::LowerContext;
 
@@ -113,43 +113,64 @@ fn records_per_phase_message(context: &LowerContext<'_>) -> String {
 }
 
 /// The post-write checks: the target grew by exactly the taken rows, phase
-/// by phase, and every new row carries its phase's values.
+/// by phase, and every new row carries its phase's values. One scan of the
+/// new rows counts them and the wrong ones per log name; two checks read
+/// those counts.
 pub fn post_write(context: &LowerContext<'_>) -> Vec<String> {
-    let campaign = context.campaign;
-    let target = quote::table(&campaign.target.node);
-    let transform = &campaign.transform;
-    let format = quote::string(transform.start_time_format.as_str());
-    let start = exprs::parsed_start("t.\"jsonPayload\".\"start_time\"", transform);
     let growth = check(
         &format!(
             "EXISTS (\n\
              \x20   SELECT 1 FROM {COUNTS} AS c\n\
              \x20   JOIN {PHASES} AS p ON p.phase = c.phase\n\
-             \x20   LEFT JOIN (\n\
-             \x20     SELECT \"logName\" AS log_name, COUNT(*) AS written_rows FROM {target}\n\
-             \x20     WHERE \"logName\" IN (SELECT log_name FROM {PHASES}) GROUP BY \"logName\"\n\
-             \x20   ) AS w ON w.log_name = p.log_name\n\
+             \x20   LEFT JOIN {WRITTEN} AS w ON w.log_name = p.log_name\n\
              \x20   WHERE COALESCE(w.written_rows, 0) <> c.taken_rows\n\
              \x20 )"
         ),
         "the target did not grow by exactly the taken rows of each phase",
     );
     let values = check(
-        &format!(
-            "EXISTS (\n\
-             \x20   SELECT 1 FROM {target} AS t\n\
-             \x20   JOIN {PHASES} AS p ON p.log_name = t.\"logName\"\n\
-             \x20   WHERE t.\"jsonPayload\".\"banner_id\" IS DISTINCT FROM p.banner_id\n\
-             \x20     OR NOT (t.\"timestamp\" >= p.day_start AND t.\"timestamp\" < p.day_end)\n\
-             \x20     OR (t.\"jsonPayload\".\"start_time\" IS NOT NULL AND (\n\
-             \x20       CAST({start} AS DATE) IS DISTINCT FROM p.target_date\n\
-             \x20       OR t.\"jsonPayload\".\"end_time\" IS DISTINCT FROM strftime({start} + to_seconds({offset}), {format})\n\
-             \x20       OR t.\"jsonPayload\".\"timestamp_get\" IS DISTINCT FROM epoch_us({start}) // 1000000\n\
-             \x20     ))\n\
-             \x20 )",
-            offset = transform.end_offset_secs,
-        ),
+        &format!("EXISTS (SELECT 1 FROM {WRITTEN} WHERE wrong_rows > 0)"),
         "a written row does not carry its phase's log name, banner, target date and derived times",
     );
-    vec![growth, values]
+    vec![written(context), growth, values]
+}
+
+/// Per output log name: the target's rows and those whose values are not
+/// their phase's (banner, target day, and times derived from start_time).
+fn written(context: &LowerContext<'_>) -> String {
+    let campaign = context.campaign;
+    let transform = &campaign.transform;
+    let format = quote::string(transform.start_time_format.as_str());
+    let offset = transform.end_offset_secs;
+    format!(
+        "CREATE TEMP TABLE {WRITTEN} AS\n\
+         SELECT\n\
+         \x20 p.log_name,\n\
+         \x20 count(*) AS written_rows,\n\
+         \x20 count(*) FILTER (WHERE\n\
+         \x20   t.banner_id IS DISTINCT FROM p.banner_id\n\
+         \x20   OR NOT (t.\"timestamp\" >= p.day_start AND t.\"timestamp\" < p.day_end)\n\
+         \x20   OR (t.start_time IS NOT NULL AND (\n\
+         \x20     CAST(t.start AS DATE) IS DISTINCT FROM p.target_date\n\
+         \x20     OR t.end_time IS DISTINCT FROM strftime(t.start + to_seconds({offset}), {format})\n\
+         \x20     OR t.timestamp_get IS DISTINCT FROM epoch_us(t.start) // 1000000\n\
+         \x20   ))\n\
+         \x20 ) AS wrong_rows\n\
+         FROM (\n\
+         \x20 SELECT\n\
+         \x20   \"logName\" AS log_name,\n\
+         \x20   \"timestamp\",\n\
+         \x20   \"jsonPayload\".\"banner_id\" AS banner_id,\n\
+         \x20   \"jsonPayload\".\"start_time\" AS start_time,\n\
+         \x20   \"jsonPayload\".\"end_time\" AS end_time,\n\
+         \x20   \"jsonPayload\".\"timestamp_get\" AS timestamp_get,\n\
+         \x20   {} AS start\n\
+         \x20 FROM {}\n\
+         \x20 WHERE \"logName\" IN (SELECT log_name FROM {PHASES})\n\
+         ) AS t\n\
+         JOIN {PHASES} AS p ON p.log_name = t.log_name\n\
+         GROUP BY p.log_name;",
+        exprs::parsed_start("\"jsonPayload\".\"start_time\"", transform),
+        quote::table(&campaign.target.node),
+    )
 }

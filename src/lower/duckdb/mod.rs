@@ -58,6 +58,9 @@ use crate::ir::{Campaign, Mode, Operation, Phase, TableRef};
 pub const PHASES: &str = "bannerc_phases";
 /// The temporary table of per-phase counts and data errors.
 pub const COUNTS: &str = "bannerc_counts";
+/// The temporary table of the target's new rows per log name, and how many
+/// of them are wrong (post-write checks).
+pub const WRITTEN: &str = "bannerc_written";
 
 /// Step names (for failpoints and progress) of the statements outside the
 /// operations: the opening, the setup, the commit.
@@ -233,11 +236,18 @@ fn phase_by_id<'a>(context: &LowerContext<'a>, id: u32) -> Option<&'a Phase> {
     context.campaign.phases.iter().find(|p| p.id == id)
 }
 
+/// The backup of in-place mode: the staging rows the run will change, as
+/// they are. (BigQuery clones the whole table for free; in DuckDB a copy
+/// costs a full write, so only the rows a rollback needs are kept. A
+/// rollback deletes the relabeled rows and puts these back.)
 fn backup(context: &LowerContext<'_>) -> String {
+    let campaign = context.campaign;
     format!(
-        "CREATE TABLE {} AS SELECT * FROM {};",
+        "CREATE TABLE {} AS\nSELECT * FROM {}\nWHERE ({}) AND ({}) IS NOT NULL;",
         quote::table(&context.tables.snapshot),
-        quote::table(&context.campaign.source.node)
+        quote::table(&campaign.source.node),
+        exprs::scan_filter(campaign, ""),
+        exprs::phase_of_row(campaign, ""),
     )
 }
 

@@ -78,8 +78,8 @@ pub fn statements(run: &RunToUndo<'_>) -> Vec<ScriptStatement> {
 }
 
 /// Remove the relabeled staging rows and put back every backup row that
-/// staging lacks: the rows the run took, as they were. Rows added to
-/// staging since the run are kept.
+/// staging lacks: the backup holds the rows the run took, as they were.
+/// Rows added to staging since the run are kept.
 fn restore(
     staging: &TableRef,
     backup: &TableRef,
