@@ -25,9 +25,17 @@ pub fn count(statements: &[Statement]) -> usize {
     statements
         .iter()
         .map(|statement| match statement {
-            Statement::StartTransaction { statements, exception, .. } => {
+            Statement::StartTransaction {
+                statements,
+                exception,
+                ..
+            } => {
                 1 + count(statements)
-                    + exception.iter().flatten().map(|h| count(&h.statements)).sum::<usize>()
+                    + exception
+                        .iter()
+                        .flatten()
+                        .map(|h| count(&h.statements))
+                        .sum::<usize>()
             }
             _ => 1,
         })
@@ -45,21 +53,40 @@ fn bigquery(mode: Mode, statements: &[Statement]) -> Result<(), String> {
     while let [Statement::Declare { .. }, tail @ ..] = rest {
         rest = tail;
     }
-    let [ledger, tail @ ..] = rest else { return Err("the script is empty".into()) };
-    expect_create(ledger, |c| c.if_not_exists && !c.temporary && c.query.is_none(), "the ledger table")?;
+    let [ledger, tail @ ..] = rest else {
+        return Err("the script is empty".into());
+    };
+    expect_create(
+        ledger,
+        |c| c.if_not_exists && !c.temporary && c.query.is_none(),
+        "the ledger table",
+    )?;
     rest = tail;
     if mode == Mode::InPlace {
-        let [snapshot, tail @ ..] = rest else { return Err("the backup snapshot is missing".into()) };
-        expect_create(snapshot, |c| c.snapshot && c.clone.is_some(), "the backup snapshot")?;
+        let [snapshot, tail @ ..] = rest else {
+            return Err("the backup snapshot is missing".into());
+        };
+        expect_create(
+            snapshot,
+            |c| c.snapshot && c.clone.is_some(),
+            "the backup snapshot",
+        )?;
         rest = tail;
     }
     let [block] = rest else {
-        return Err(format!("expected one transaction block after the setup, found {} statements", rest.len()));
+        return Err(format!(
+            "expected one transaction block after the setup, found {} statements",
+            rest.len()
+        ));
     };
     transaction_block(block)
 }
 
-fn expect_create(statement: &Statement, ok: impl Fn(&CreateTable) -> bool, what: &str) -> Result<(), String> {
+fn expect_create(
+    statement: &Statement,
+    ok: impl Fn(&CreateTable) -> bool,
+    what: &str,
+) -> Result<(), String> {
     match statement {
         Statement::CreateTable(create) if ok(create) => Ok(()),
         other => Err(format!("expected {what}, found `{}`", describe(other))),
@@ -67,12 +94,27 @@ fn expect_create(statement: &Statement, ok: impl Fn(&CreateTable) -> bool, what:
 }
 
 fn transaction_block(block: &Statement) -> Result<(), String> {
-    let Statement::StartTransaction { statements, exception: Some(handlers), has_end_keyword: true, .. } = block
+    let Statement::StartTransaction {
+        statements,
+        exception: Some(handlers),
+        has_end_keyword: true,
+        ..
+    } = block
     else {
-        return Err(format!("expected a BEGIN … EXCEPTION … END block, found `{}`", describe(block)));
+        return Err(format!(
+            "expected a BEGIN … EXCEPTION … END block, found `{}`",
+            describe(block)
+        ));
     };
-    let [Statement::StartTransaction { statements: opening, exception: None, .. }, body @ .., Statement::Commit { .. }] =
-        statements.as_slice()
+    let [
+        Statement::StartTransaction {
+            statements: opening,
+            exception: None,
+            ..
+        },
+        body @ ..,
+        Statement::Commit { .. },
+    ] = statements.as_slice()
     else {
         return Err("the block must start with BEGIN TRANSACTION and end with COMMIT".into());
     };
@@ -86,7 +128,12 @@ fn transaction_block(block: &Statement) -> Result<(), String> {
         return Err("the block must have exactly one exception handler".into());
     };
     match handler.statements.as_slice() {
-        [Statement::Rollback { savepoint: None, .. }, Statement::Raise(_)] => Ok(()),
+        [
+            Statement::Rollback {
+                savepoint: None, ..
+            },
+            Statement::Raise(_),
+        ] => Ok(()),
         _ => Err("the exception handler must roll back and raise".into()),
     }
 }
@@ -98,13 +145,20 @@ fn body_statement(statement: &Statement, asserts: bool) -> Result<(), String> {
         Statement::Insert(_) | Statement::Update(_) => Ok(()),
         Statement::Assert { .. } if asserts => Ok(()),
         Statement::Query(_) if !asserts => Ok(()),
-        other => Err(format!("`{}` is not allowed inside the transaction", describe(other))),
+        other => Err(format!(
+            "`{}` is not allowed inside the transaction",
+            describe(other)
+        )),
     }
 }
 
 fn duckdb(mode: Mode, statements: &[Statement]) -> Result<(), String> {
     let [
-        Statement::StartTransaction { statements: opening, exception: None, .. },
+        Statement::StartTransaction {
+            statements: opening,
+            exception: None,
+            ..
+        },
         rest @ ..,
         Statement::Commit { .. },
     ] = statements
@@ -135,7 +189,9 @@ fn duckdb(mode: Mode, statements: &[Statement]) -> Result<(), String> {
 /// macros, DML, and the `SELECT`s that carry the checks.
 fn duckdb_body_statement(statement: &Statement) -> Result<(), String> {
     match statement {
-        Statement::CreateMacro { temporary: true, .. } => Ok(()),
+        Statement::CreateMacro {
+            temporary: true, ..
+        } => Ok(()),
         other => body_statement(other, false),
     }
 }
