@@ -699,6 +699,28 @@ fn a_frequency_that_disagrees_with_the_phases_names_both_places() {
 }
 
 #[test]
+fn a_phase_outside_the_stated_source_window_names_both_places() {
+    let inside = BASE.replace(
+        "date_mapping:\n",
+        "date_mapping:\n  source_data_start: 2025-04-01\n  source_data_end: 2025-04-24\n",
+    );
+    let (spec, diagnostics) = bannerc::config::parse(&inside);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(spec.unwrap().phases.len(), 2);
+
+    let source = inside.replace("source_data_end: 2025-04-24", "source_data_end: 2025-04-23");
+    let error = one_error(&source);
+    assert_eq!(error.code, "E0211");
+    assert_eq!(
+        error.message,
+        "phase 2 takes 2025-04-22..2025-04-24, outside the source window 2025-04-01..2025-04-23 \
+         of source_data_start and source_data_end"
+    );
+    assert_eq!(place(&source, error.span()).0, 21);
+    assert_eq!(place(&source, error.labels[1].span).0, 13);
+}
+
+#[test]
 fn a_frequency_key_the_type_does_not_read_is_an_error() {
     let source = format!(
         "{BASE}frequency_requirement:\n  type: daily\n  start_date: 2025-04-25\n  \

@@ -51,6 +51,12 @@ pub(super) fn dates(raw: &RawConfig, root: Section, ctx: &mut Ctx) -> Dates {
         if let Some(schedule) = &schedule {
             agree(schedule, &phases, list, ctx);
         }
+        if mapping.source_data_start.is_some()
+            && mapping.source_data_end.is_some()
+            && let Some(window) = window(mapping, at, "custom", ctx)
+        {
+            inside_window(&window, &phases, ctx);
+        }
         return Dates {
             phases,
             schedule: None,
@@ -486,6 +492,32 @@ fn agree(schedule: &Spanned<Schedule>, phases: &[PhaseSpec], list: Section, ctx:
             .with_label(head(list), "the phases are listed here")
             .with_hint(hint),
     );
+}
+
+/// With explicit phases, `source_data_start..source_data_end` only restates
+/// the source days; a phase that takes a day outside it is a typo in one of
+/// the two places.
+fn inside_window(window: &Spanned<DateRange>, phases: &[PhaseSpec], ctx: &mut Ctx) {
+    for phase in phases {
+        for range in &phase.takes {
+            let (start, end) = (range.node.start(), range.node.end());
+            if window.node.contains(start) && window.node.contains(end) {
+                continue;
+            }
+            let message = format!(
+                "phase {} takes {}, outside the source window {} of source_data_start and source_data_end",
+                phase.id.node, range.node, window.node
+            );
+            let hint = "with explicit phases the source window only restates their days; \
+                        fix the one that is wrong, or remove source_data_start and source_data_end";
+            ctx.error(
+                Diagnostic::error(codes::OUTSIDE_WINDOW, message, range.span)
+                    .with_label_message(format!("phase {} takes these days", phase.id.node))
+                    .with_label(window.span, "the source window is written here")
+                    .with_hint(hint),
+            );
+        }
+    }
 }
 
 /// Whether the schedule has a slot on `day`.

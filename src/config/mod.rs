@@ -53,6 +53,8 @@ mod codes {
     pub const FREQUENCY_MISMATCH: &str = "E0209";
     /// A key written twice in one mapping.
     pub const DUPLICATE_KEY: &str = "E0210";
+    /// An explicit phase takes days outside `source_data_start..source_data_end`.
+    pub const OUTSIDE_WINDOW: &str = "E0211";
     /// Not a date, or not a real one.
     pub const BAD_DATE: &str = "E0301";
     /// A date range that ends before it starts.
