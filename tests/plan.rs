@@ -493,6 +493,34 @@ fn volume_split_over_a_known_histogram() {
 }
 
 #[test]
+fn counts_outside_the_window_are_ignored_with_a_warning() {
+    let case = volume_case();
+    let campaign = case.expand_with(&histogram()).unwrap();
+    let codes: Vec<&str> = campaign.expansion_warnings.iter().map(|w| w.code).collect();
+    assert_eq!(codes, ["W0418"]);
+    let warning = &campaign.expansion_warnings[0];
+    assert!(
+        warning
+            .message
+            .contains("2025-04-11, outside the window 2025-04-01..2025-04-10")
+            && warning.message.contains("9 counted days are inside it"),
+        "{}",
+        warning.message
+    );
+    assert_eq!(case.label(warning, 0), (4, 10, 22));
+    // Counts inside the window only: no warning, and the same phases.
+    let inside: DayCounts = histogram()
+        .as_map()
+        .iter()
+        .filter(|(day, _)| day.to_string() != "2025-04-11")
+        .map(|(day, rows)| (*day, *rows))
+        .collect();
+    let again = case.expand_with(&inside).unwrap();
+    assert!(again.expansion_warnings.is_empty());
+    assert_eq!(table(&again), table(&campaign));
+}
+
+#[test]
 fn volume_split_within_the_variance_passes() {
     // The last period has 520 rows: 4% from 500, inside 5%.
     let case = volume_case().variance(0.05);

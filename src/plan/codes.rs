@@ -34,3 +34,5 @@ pub const TOO_MANY_SLOTS: &str = "E0415";
 pub const DATE_OUT_OF_RANGE: &str = "E0416";
 /// A volume split whose window holds too few rows for every slot.
 pub const VOLUME_SHORT: &str = "W0417";
+/// Day counts given for days outside the split's window (ignored).
+pub const COUNTS_OUTSIDE_WINDOW: &str = "W0418";

@@ -168,7 +168,8 @@ fn generate(
                 span: schedule.span,
             })
         });
-    collect(phases).map(|phases| (phases, short.into_iter().collect()))
+    let outside = split::counts_outside(split, counts);
+    collect(phases).map(|phases| (phases, short.into_iter().chain(outside).collect()))
 }
 
 /// All the values, or every error.

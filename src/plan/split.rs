@@ -119,6 +119,44 @@ pub(super) fn volume_short(
     )
 }
 
+/// Day counts for days outside a volume split's window are ignored; when
+/// some are given (a counts file of another month, say), a warning names
+/// them, since the cut rests on the days inside it.
+pub(super) fn counts_outside(
+    split: &Spanned<Split>,
+    counts: Option<&DayCounts>,
+) -> Option<Diagnostic> {
+    let (SplitKind::Volume(_), Some(counts)) = (split.kind, counts) else {
+        return None;
+    };
+    let window = split.window.node;
+    let outside: Vec<NaiveDate> = counts
+        .as_map()
+        .keys()
+        .copied()
+        .filter(|day| !window.contains(*day))
+        .collect();
+    let (first, last) = (outside.first()?, outside.last()?);
+    let inside = counts.as_map().len() - outside.len();
+    let days = if first == last {
+        format!("{first}")
+    } else {
+        format!("{} days from {first} to {last}", outside.len())
+    };
+    Some(
+        Diagnostic::warning(
+            codes::COUNTS_OUTSIDE_WINDOW,
+            format!(
+                "the day counts include {days}, outside the window {window}; they are ignored \
+                 ({inside} counted days are inside it)"
+            ),
+            split.window.span,
+        )
+        .with_label_message("the volume split cuts only these days")
+        .with_hint("check that the counts are for this campaign's source and window"),
+    )
+}
+
 /// Day counts and row totals of `volume n` periods over the days' rows, in
 /// order, by the rule of the module doc. Needs `1 <= slots <= days`.
 fn volume_lengths(
