@@ -140,10 +140,10 @@ fn post_checks_after(spoil: &str) -> String {
 
 #[test]
 fn the_post_write_checks_catch_a_wrong_row_and_a_missing_one() {
-    let wrong = post_checks_after(&format!(
+    let wrong = post_checks_after(
         "UPDATE \"banner_data\".\"banner_call_data\" SET \"jsonPayload\" = \
-         struct_update(\"jsonPayload\", end_time := 'later') WHERE \"logName\" = 'H_5902_distinct_2025-04-26'"
-    ));
+         struct_update(\"jsonPayload\", end_time := 'later') WHERE \"logName\" = 'H_5902_distinct_2025-04-26'",
+    );
     assert!(
         wrong.contains("bannerc check failed: a written row does not carry"),
         "{wrong}"

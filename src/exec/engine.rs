@@ -137,6 +137,9 @@ pub enum EngineSpec {
 /// The DuckDB file used when neither `--engine` nor `bannerc.toml` names one.
 pub const DEFAULT_DUCKDB_FILE: &str = "bannerc.duckdb";
 
+/// The DuckDB file `bannerc demo` creates when `--engine` names none.
+pub const DEMO_FILE: &str = "bannerc-demo.duckdb";
+
 /// The settings file read from the current directory.
 pub const SETTINGS_FILE: &str = "bannerc.toml";
 
@@ -281,7 +284,8 @@ mod tests {
         assert_eq!(
             bigquery,
             EngineSpec::Bigquery {
-                project: "my-project".into()
+                project: "my-project".into(),
+                endpoint: None,
             }
         );
         assert!(
