@@ -233,6 +233,53 @@ fn fused_and_in_place_write_the_same_rows_and_rollback_restores_both() {
 }
 
 #[test]
+fn in_place_runs_on_one_staging_table_are_rolled_back_newest_first() {
+    let rows = small_rows();
+    let test = "in_place_runs_on_one_staging_table_are_rolled_back_newest_first";
+    let Some(mut s) = setup(test, "e-lifo", &rows) else {
+        return;
+    };
+    let older = small_campaign(&s.staging, &s.target);
+    // A second campaign on a day the first leaves alone, under its own log name.
+    let newer = on_tables(
+        bigquery_support::campaign_from_yaml_text(
+            "campaign: {banner_id: 5903, campaign_name: Later, zone: UTC}\n\
+             source: {project_id: p, dataset: d, table: staging}\n\
+             target: {project_id: p, dataset: d, table: target}\n\
+             date_mapping:\n  phases:\n    - {phase_id: 1, source_start: \"2025-04-29\", \
+             source_end: \"2025-04-29\", target_date: \"2025-05-01\"}\n\
+             validation: {thresholds: {min_records_per_phase: 1}}\n",
+        ),
+        &s.staging,
+        &s.target,
+    );
+    let first = s
+        .engine
+        .run(&compile(&older, Mode::InPlace), &Silent)
+        .expect("the older run");
+    let second = s
+        .engine
+        .run(&compile(&newer, Mode::InPlace), &Silent)
+        .expect("the newer run");
+    let refused = s
+        .engine
+        .rollback(&first.entry.run_id, &Silent)
+        .expect_err("the older run is not rolled back first");
+    assert!(
+        matches!(&refused, EngineError::Refused(m) if m.contains(&second.entry.run_id)),
+        "{refused}"
+    );
+    s.engine
+        .rollback(&second.entry.run_id, &Silent)
+        .expect("the newer run first");
+    s.engine
+        .rollback(&first.entry.run_id, &Silent)
+        .expect("then the older");
+    assert_eq!(s.read(&s.staging), sorted(rows));
+    assert!(s.read(&s.target).is_empty());
+}
+
+#[test]
 fn a_failed_check_leaves_target_staging_and_ledger_unchanged() {
     let rows = small_rows();
     let test = "a_failed_check_leaves_target_staging_and_ledger_unchanged";

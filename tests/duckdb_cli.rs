@@ -165,10 +165,21 @@ fn plan_reports_the_phases_and_samples_and_writes_nothing() {
     let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(value["phases"][0]["taken_rows"], 16);
     assert_eq!(value["phases"][1]["taken_rows"], 17);
+    let sample = &value["phases"][0]["sample"];
+    assert_eq!(sample["after"]["logName"], "H_5902_distinct_2025-04-25");
+    assert_eq!(sample["after"]["jsonPayload.banner_id"], "5902");
+    // The earliest row taken, 2025-03-31T21:17:05Z, is 02:47:05 on
+    // 2025-04-01 in Kolkata; its start_time text is kept but for the date.
+    assert_eq!(sample["before"]["timestamp"], "2025-03-31 21:17:05+00");
     assert_eq!(
-        value["phases"][0]["sample"]["after"]["logName"],
-        "H_5902_distinct_2025-04-25"
+        sample["before"]["jsonPayload.start_time"],
+        "2025-03-31 21:17:05"
     );
+    assert_eq!(
+        sample["after"]["jsonPayload.start_time"],
+        "2025-04-25 21:17:05"
+    );
+    assert_eq!(sample["after"]["timestamp"], "2025-04-24 21:17:05+00");
     assert_eq!(snapshot(&fixture.db), before, "plan changed the database");
 }
 
@@ -299,6 +310,15 @@ fn an_overlapping_campaign_is_refused_unless_reuse_is_allowed() {
         "{out}"
     );
     assert_eq!(snapshot(&fixture.db), before);
+    let planned = fixture.plan(&[]);
+    assert_eq!(code(&planned), Some(1), "{}", text(&planned));
+    let planned = fixture.plan(&["--allow-reuse"]);
+    assert_eq!(code(&planned), Some(0), "{}", text(&planned));
+    assert!(
+        text(&planned).contains("warning[reuse]: run "),
+        "{}",
+        text(&planned)
+    );
     let allowed = fixture.apply(&["--allow-reuse"]);
     assert_eq!(code(&allowed), Some(0), "{}", text(&allowed));
 }
@@ -440,6 +460,59 @@ fn rollback_restores_target_and_staging_and_a_kill_during_it_changes_nothing() {
     assert!(text(&again).contains("is rolled_back, not applied"));
     let history = fixture.bannerc(&["history", "--engine", &engine]);
     assert!(text(&history).contains("rolled_back"));
+    let unknown = fixture.bannerc(&["rollback", "no-such-run", "--engine", &engine]);
+    assert_eq!(code(&unknown), Some(1), "{}", text(&unknown));
+    assert!(text(&unknown).contains("there is no run `no-such-run`"));
+}
+
+#[test]
+fn rolling_back_an_older_in_place_run_keeps_a_newer_ones_changes() {
+    let fixture = Fixture::new(&default_campaign(), &rows());
+    let before = snapshot(&fixture.db);
+    let run_id = |output: &Output| {
+        assert_eq!(code(output), Some(0), "{}", text(output));
+        let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        value["run"]["run_id"].as_str().unwrap().to_string()
+    };
+    let older = run_id(&fixture.apply(&["--mode", "in-place", "--format", "json"]));
+    let newer_campaign = campaign_text("records_per_phase 1..1_000", "")
+        .replace("Cli_Test", "Newer")
+        .replace(
+            "2025-04-01..2025-04-02 -> 2025-04-25",
+            "2025-04-05..2025-04-06 -> 2025-04-28",
+        );
+    std::fs::write(&fixture.campaign, newer_campaign).unwrap();
+    let newer = run_id(&fixture.apply(&["--mode", "in-place", "--format", "json"]));
+    let engine = fixture.engine();
+    let staging_rows = |db: &Path| read_rows(&Connection::open(db).unwrap(), SOURCE);
+    let newer_labels = |rows: &[Row]| {
+        rows.iter()
+            .filter(|r| r.log_name.as_deref() == Some("H_5902_distinct_2025-04-28"))
+            .count()
+    };
+    let relabeled_by_newer = newer_labels(&staging_rows(&fixture.db));
+    assert!(relabeled_by_newer > 0);
+
+    let output = fixture.bannerc(&["rollback", &older, "--engine", &engine]);
+    assert_eq!(code(&output), Some(0), "{}", text(&output));
+    let staging = staging_rows(&fixture.db);
+    assert_eq!(
+        staging.len(),
+        before[SOURCE].len(),
+        "no staging row doubled"
+    );
+    assert_eq!(
+        newer_labels(&staging),
+        relabeled_by_newer,
+        "the newer run's rows stay relabeled"
+    );
+
+    let output = fixture.bannerc(&["rollback", &newer, "--engine", &engine]);
+    assert_eq!(code(&output), Some(0), "{}", text(&output));
+    let after = snapshot(&fixture.db);
+    for table in [SOURCE, TARGET] {
+        assert_eq!(after[table], before[table], "{table}");
+    }
 }
 
 #[test]

@@ -119,7 +119,10 @@ fn refused(
 ) -> u8 {
     match args.format {
         Format::Text => {
-            print!("{}", report::plan_text(prepared, engine, mode, preflight));
+            print!(
+                "{}",
+                report::plan_text(prepared, engine, mode, preflight, args.allow_reuse)
+            );
             println!("\napply: refused by the checks above; nothing was written");
         }
         Format::Json => {

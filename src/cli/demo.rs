@@ -12,7 +12,7 @@ use super::session::{self, Stop};
 use crate::exec::EngineSpec;
 
 /// The database file the demo creates when `--engine` names none.
-pub const DEMO_FILE: &str = "bannerc-demo.duckdb";
+pub const DEMO_FILE: &str = crate::exec::DEMO_FILE;
 
 /// Arguments of `bannerc demo`.
 #[derive(Debug, Args)]
@@ -112,7 +112,7 @@ mod engine {
         let engine_name = format!("duckdb:{}", path.display());
         print!(
             "{}",
-            report::plan_text(&prepared, &engine_name, Mode::Fused, &preflight)
+            report::plan_text(&prepared, &engine_name, Mode::Fused, &preflight, false)
         );
         if preflight.blocks(false) {
             return Err(Stop::new(

@@ -28,7 +28,8 @@ pub mod exit {
     /// Everything succeeded.
     pub const OK: u8 = 0;
     /// The campaign has errors (or warnings with `--deny-warnings`), or a
-    /// run was refused by a check; nothing was written.
+    /// run was refused by a check, or `rollback` named an unknown run;
+    /// nothing was written.
     pub const INVALID: u8 = 1;
     /// The command line was wrong.
     pub const USAGE: u8 = 2;
@@ -47,9 +48,9 @@ Examples:
 Campaign files are `.bnr` (the campaign language) or `.yaml`/`.yml` (the
 original configuration format); both mean the same thing.
 
-Exit status: 0 success; 1 the campaign has errors or a check refused the run;
-2 bad command line; 3 internal error (generated SQL failed verification);
-4 the engine failed. Whatever the status, nothing is left half written.
+Exit status: 0 success; 1 the campaign has errors, a check refused the run,
+or `rollback` names no known run; 2 bad command line; 3 internal error
+(generated SQL failed verification); 4 the engine failed. Whatever the status, nothing is left half written.
 
 Set BANNERC_LOG=debug to see what each stage does.";
 

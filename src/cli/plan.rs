@@ -30,6 +30,10 @@ pub struct PlanArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Plan as `apply --allow-reuse` would run: source rows that an earlier
+    /// applied run already took are reported but do not refuse the plan.
+    #[arg(long)]
+    pub allow_reuse: bool,
 }
 
 /// Run `bannerc plan`; returns the exit code (1 when a check would refuse the run).
@@ -47,13 +51,13 @@ fn plan(args: &PlanArgs) -> Result<u8, Stop> {
     let script = session::compile(&prepared.campaign, engine.dialect(), mode, None)?;
     let preflight = session::preflight(engine.as_mut(), &prepared.campaign, mode)?;
     let estimated_bytes = engine.estimate_bytes(&script)?;
-    let ok = !preflight.blocks(false);
+    let ok = !preflight.blocks(args.allow_reuse);
     let engine_name = spec.to_string();
     match args.format {
         Format::Text => {
             print!(
                 "{}",
-                report::plan_text(&prepared, &engine_name, mode, &preflight)
+                report::plan_text(&prepared, &engine_name, mode, &preflight, args.allow_reuse,)
             );
             if let Some(bytes) = estimated_bytes {
                 println!(

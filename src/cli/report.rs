@@ -13,7 +13,13 @@ use crate::ir::{Campaign, Mode, Phase};
 
 /// The plan as text: the campaign, the phase table with rows taken, one
 /// sample row before and after per phase, then findings and conflicts.
-pub fn plan_text(prepared: &Prepared, engine: &str, mode: Mode, preflight: &Preflight) -> String {
+pub fn plan_text(
+    prepared: &Prepared,
+    engine: &str,
+    mode: Mode,
+    preflight: &Preflight,
+    allow_reuse: bool,
+) -> String {
     let campaign = &prepared.campaign;
     let mut out = format!(
         "plan for campaign {} on {engine}, {} mode\n  source  {}\n  target  {}\n  zone    {}\n",
@@ -34,7 +40,11 @@ pub fn plan_text(prepared: &Prepared, engine: &str, mode: Mode, preflight: &Pref
     out.push_str(&phase_table(campaign, &preflight.inspection.phases).to_string());
     out.push('\n');
     out.push_str(&samples_text(&preflight.inspection.phases));
-    out.push_str(&findings_text(&preflight.findings, &preflight.conflicts));
+    out.push_str(&findings_text(
+        &preflight.findings,
+        &preflight.conflicts,
+        allow_reuse,
+    ));
     if let Some(entry) = &preflight.already_applied {
         out.push_str(&format!(
             "note: this plan was already applied as run {} ({}); `apply` would do nothing\n",
@@ -89,9 +99,11 @@ fn samples_text(facts: &[PhaseFacts]) -> String {
     let mut out = String::new();
     for fact in facts {
         if let Some((before, after)) = &fact.sample {
+            let columns: Vec<&str> = before.0.iter().map(|(name, _)| name.as_str()).collect();
             out.push_str(&format!(
-                "\nphase {} sample\n  before  {}\n  after   {}\n",
+                "\nphase {} sample ({})\n  before  {}\n  after   {}\n",
                 fact.phase,
+                columns.join(" | "),
                 row_text(before),
                 row_text(after)
             ));
@@ -100,7 +112,7 @@ fn samples_text(facts: &[PhaseFacts]) -> String {
     out
 }
 
-/// A sample row on one line: `timestamp | logName | jsonPayload`.
+/// A sample row's values on one line, `|` between columns.
 pub fn row_text(row: &SampleRow) -> String {
     row.0
         .iter()
@@ -109,7 +121,7 @@ pub fn row_text(row: &SampleRow) -> String {
         .join(" | ")
 }
 
-fn findings_text(findings: &[Finding], conflicts: &[Conflict]) -> String {
+fn findings_text(findings: &[Finding], conflicts: &[Conflict], allow_reuse: bool) -> String {
     let mut out = String::new();
     let mut sorted: Vec<&Finding> = findings.iter().collect();
     sorted.sort_by_key(|f| !f.blocking);
@@ -124,7 +136,14 @@ fn findings_text(findings: &[Finding], conflicts: &[Conflict]) -> String {
         }
     }
     for conflict in conflicts {
-        out.push_str(&format!("\nerror[reuse]: {}\n", conflict_text(conflict)));
+        if allow_reuse {
+            out.push_str(&format!(
+                "\nwarning[reuse]: {} (allowed by --allow-reuse)\n",
+                conflict_text(conflict)
+            ));
+        } else {
+            out.push_str(&format!("\nerror[reuse]: {}\n", conflict_text(conflict)));
+        }
     }
     out
 }

@@ -9,7 +9,7 @@ use super::apply::Progress;
 use super::exit;
 use super::report;
 use super::session::{self, EngineArgs, Format, Stop};
-use crate::exec::Access;
+use crate::exec::{Access, EngineError};
 
 /// Arguments of `bannerc rollback`.
 #[derive(Debug, Args)]
@@ -37,7 +37,11 @@ fn rollback(args: &RollbackArgs) -> Result<u8, Stop> {
     let observer = Progress::new(interactive && args.format == Format::Text);
     let outcome = engine.rollback(&args.run_id, &observer);
     observer.finish();
-    let report = outcome?;
+    let report = outcome.map_err(|error| match error {
+        // An unknown run id is the caller's mistake, like a refused run.
+        EngineError::NotFound(message) => Stop::new(message, exit::INVALID),
+        other => Stop::from(other),
+    })?;
     match args.format {
         Format::Text => print!("{}", report::rollback_text(&report)),
         Format::Json => println!("{}", json!({"status": "rolled_back", "rollback": report})),

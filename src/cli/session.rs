@@ -204,10 +204,16 @@ pub fn preflight(
     let history = engine.history()?;
     let plan_hash = crate::lower::plan_hash(campaign);
     let already_applied = preflight::already_applied(&plan_hash, &history).cloned();
-    let source = quote::table(&campaign.source.node);
-    let same_table = |text: &str| {
-        crate::ir::TableRef::parse(text).is_ok_and(|table| quote::table(&table) == source)
+    // On DuckDB the project is dropped (`"dataset"."table"`), so two names
+    // that differ only there are one table; on BigQuery the whole name counts.
+    let dialect = engine.dialect();
+    let key = |table: &crate::ir::TableRef| match dialect {
+        Dialect::Duckdb => quote::table(table),
+        Dialect::Bigquery => table.to_string(),
     };
+    let source = key(&campaign.source.node);
+    let same_table =
+        |text: &str| crate::ir::TableRef::parse(text).is_ok_and(|table| key(&table) == source);
     let conflicts = preflight::reuse_conflicts(campaign, &history, same_table)
         .into_iter()
         .filter(|conflict| Some(&conflict.run_id) != already_applied.as_ref().map(|e| &e.run_id))

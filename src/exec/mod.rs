@@ -11,4 +11,6 @@ pub mod failpoint;
 pub mod preflight;
 pub mod reference;
 
-pub use engine::{Access, Engine, EngineError, EngineSpec, RunObserver, Silent, connect};
+pub use engine::{
+    Access, DEMO_FILE, Engine, EngineError, EngineSpec, RunObserver, Silent, connect,
+};

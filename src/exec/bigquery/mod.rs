@@ -91,6 +91,40 @@ impl BigQueryEngine {
             .collect())
     }
 
+    /// An in-place run's snapshot is the whole staging table as it was
+    /// before the run; restoring from it after a later in-place run on the
+    /// same staging relabeled more rows would bring those rows back too. So
+    /// in-place runs are rolled back newest first.
+    fn refuse_out_of_order(&mut self, entry: &LedgerEntry) -> Result<(), EngineError> {
+        if !entry.is_applied() || entry.backup_table.is_none() {
+            return Ok(());
+        }
+        let later: Vec<String> = self
+            .history()?
+            .into_iter()
+            .filter(|other| {
+                other.is_applied()
+                    && other.backup_table.is_some()
+                    && other.run_id != entry.run_id
+                    && other.source_table == entry.source_table
+                    && other.started_at > entry.started_at
+            })
+            .map(|other| other.run_id)
+            .collect();
+        match later.as_slice() {
+            [] => Ok(()),
+            [newest, ..] => Err(EngineError::Refused(format!(
+                "run {} relabeled {} in place, and the later in-place run{} {} relabeled it again; \
+                 roll back the later run{} first (`bannerc rollback {newest}`), newest first",
+                entry.run_id,
+                entry.source_table,
+                if later.len() == 1 { "" } else { "s" },
+                later.join(", "),
+                if later.len() == 1 { "" } else { "s" },
+            ))),
+        }
+    }
+
     /// Drop the backup a failed in-place attempt made (never one that an
     /// applied run recorded: the caller has checked that none did).
     async fn drop_backup(conn: &Connection, backup: Option<&TableRef>) {
@@ -287,6 +321,7 @@ impl Engine for BigQueryEngine {
                     self.conn.project
                 ))
             })?;
+        self.refuse_out_of_order(&entry)?;
         let undo = ledger::UndoTables::of(&entry)?;
         let request = JobRequest {
             sql: rollback::script(&undo.run(&entry)),

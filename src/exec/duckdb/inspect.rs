@@ -167,19 +167,23 @@ fn attach_samples(
         };
         if let Some(facts) = phases.iter_mut().find(|f| f.phase == phase) {
             facts.sample = Some((
-                row_sample(row[1..4].to_vec()),
-                row_sample(row[4..7].to_vec()),
+                row_sample(row[1..7].to_vec()),
+                row_sample(row[7..13].to_vec()),
             ));
         }
     }
     Ok(())
 }
 
-/// `timestamp`, `logName`, `jsonPayload` values as a sample row.
+/// `timestamp`, `logName` and the sampled `jsonPayload` fields as a sample
+/// row, named as on BigQuery.
 fn row_sample(values: Vec<Option<String>>) -> SampleRow {
-    ["timestamp", "logName", "jsonPayload"]
+    let fields = sql::SAMPLE_FIELDS
         .iter()
-        .map(|c| c.to_string())
+        .map(|f| format!("jsonPayload.{f}"));
+    ["timestamp".to_string(), "logName".to_string()]
+        .into_iter()
+        .chain(fields)
         .zip(values)
         .collect()
 }

@@ -41,8 +41,9 @@ impl DuckDbEngine {
     pub fn open(path: &Path, access: Access) -> Result<DuckDbEngine, EngineError> {
         if access != Access::Create && !path.exists() {
             return Err(EngineError::NotFound(format!(
-                "there is no DuckDB database at {}; pass `--engine duckdb:PATH`, or run `bannerc demo` to create one",
-                path.display()
+                "there is no DuckDB database at {}; pass `--engine duckdb:PATH` (`bannerc demo` creates duckdb:{} with sample data)",
+                path.display(),
+                crate::exec::DEMO_FILE
             )));
         }
         let mode = if access == Access::ReadOnly {

@@ -65,8 +65,8 @@ pub fn counts(campaign: &Campaign) -> String {
 }
 
 /// The rows `rowids` of the source before and after their phase's
-/// transformation: phase, then `timestamp`, `logName` and `jsonPayload` as
-/// text, before and after.
+/// transformation: phase, then `timestamp`, `logName` and the
+/// [`SAMPLE_FIELDS`] of `jsonPayload` as text, before and after.
 pub fn samples(campaign: &Campaign, rowids: &[i64]) -> String {
     let list: Vec<String> = rowids.iter().map(i64::to_string).collect();
     let retimed = retimed_by_phase(campaign, "s.bannerc_phase", "s.bannerc_tod_us");
@@ -76,18 +76,31 @@ pub fn samples(campaign: &Campaign, rowids: &[i64]) -> String {
         "p.banner_id",
         &campaign.transform,
     );
+    let fields = |payload: &str| {
+        SAMPLE_FIELDS
+            .iter()
+            .map(|field| format!("CAST({payload}.\"{field}\" AS VARCHAR)"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     format!(
         "SELECT\n\
-         \x20 s.bannerc_phase,\n\
-         \x20 CAST(s.\"timestamp\" AS VARCHAR), s.\"logName\", CAST(s.\"jsonPayload\" AS VARCHAR),\n\
-         \x20 CAST({retimed} AS VARCHAR), p.log_name, CAST({payload} AS VARCHAR)\n\
+         \x20 bannerc_phase,\n\
+         \x20 CAST(\"timestamp\" AS VARCHAR), \"logName\", {},\n\
+         \x20 CAST(bannerc_after_timestamp AS VARCHAR), bannerc_after_log_name, {}\n\
          FROM (\n\
-         \x20 SELECT *, {} AS bannerc_phase, {}(\"timestamp\") AS bannerc_tod_us\n\
-         \x20 FROM {}\n\
-         \x20 WHERE rowid IN ({})\n\
-         ) AS s\n\
-         JOIN {PHASES} AS p ON p.phase = s.bannerc_phase\n\
-         ORDER BY s.bannerc_phase",
+         \x20 SELECT s.*, {retimed} AS bannerc_after_timestamp, p.log_name AS bannerc_after_log_name,\n\
+         \x20   {payload} AS bannerc_after_payload\n\
+         \x20 FROM (\n\
+         \x20   SELECT *, {} AS bannerc_phase, {}(\"timestamp\") AS bannerc_tod_us\n\
+         \x20   FROM {}\n\
+         \x20   WHERE rowid IN ({})\n\
+         \x20 ) AS s\n\
+         \x20 JOIN {PHASES} AS p ON p.phase = s.bannerc_phase\n\
+         )\n\
+         ORDER BY bannerc_phase",
+        fields("\"jsonPayload\""),
+        fields("bannerc_after_payload"),
         exprs::phase_of_row(campaign, ""),
         exprs::TOD_MACRO,
         quote::table(&campaign.source.node),
@@ -99,10 +112,19 @@ pub fn samples(campaign: &Campaign, rowids: &[i64]) -> String {
     )
 }
 
-/// One source row as text: `timestamp`, `logName`, `jsonPayload`.
+/// The `jsonPayload` fields a sample row shows, after `timestamp` and
+/// `logName` (the same columns as BigQuery's samples).
+pub const SAMPLE_FIELDS: [&str; 4] = ["start_time", "end_time", "timestamp_get", "banner_id"];
+
+/// One source row as text: `timestamp`, `logName` and the [`SAMPLE_FIELDS`].
 pub fn row(campaign: &Campaign, rowid: i64) -> String {
     format!(
-        "SELECT CAST(\"timestamp\" AS VARCHAR), \"logName\", CAST(\"jsonPayload\" AS VARCHAR) FROM {} WHERE rowid = {rowid}",
+        "SELECT CAST(\"timestamp\" AS VARCHAR), \"logName\", {} FROM {} WHERE rowid = {rowid}",
+        SAMPLE_FIELDS
+            .iter()
+            .map(|field| format!("CAST(\"jsonPayload\".\"{field}\" AS VARCHAR)"))
+            .collect::<Vec<_>>()
+            .join(", "),
         quote::table(&campaign.source.node)
     )
 }
