@@ -1,6 +1,7 @@
 //! Google's ZetaSQL analyzer (PyPI `zetasql`, run by
 //! `scripts/zetasql_check.py`) accepts the BigQuery scripts the compiler
-//! emits (runs in both modes, and rollbacks), and refuses scripts broken in the ways a lowering could break
+//! emits (runs in both modes, rollbacks, and every BigQuery script of
+//! `golden/`), and refuses scripts broken in the ways a lowering could break
 //! them, naming the file, the line and its reason.
 
 mod bigquery_support;
@@ -70,6 +71,37 @@ fn write_scripts(dir: &Path) -> Vec<String> {
         }
     }
     names.extend(write_rollbacks(dir));
+    names.extend(copy_golden(dir));
+    names
+}
+
+/// Every BigQuery script of the golden corpus (`golden/*.sql` whose header
+/// names BigQuery), copied under `golden-NAME`.
+fn copy_golden(dir: &Path) -> Vec<String> {
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("golden");
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(&golden).expect("golden/") {
+        let path = entry.expect("golden entry").path();
+        if path.extension().is_none_or(|ext| ext != "sql") {
+            continue;
+        }
+        let sql = std::fs::read_to_string(&path).expect("read golden script");
+        if !sql
+            .lines()
+            .next()
+            .is_some_and(|line| line.ends_with("BigQuery"))
+        {
+            continue;
+        }
+        let file = format!("golden-{}", path.file_name().unwrap().to_string_lossy());
+        std::fs::write(dir.join(&file), sql).expect("write");
+        names.push(file);
+    }
+    assert!(
+        names.len() >= 20,
+        "golden/ holds {} BigQuery scripts",
+        names.len()
+    );
     names
 }
 
