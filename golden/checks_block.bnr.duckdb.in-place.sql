@@ -67,7 +67,7 @@ SELECT CASE WHEN (SELECT sum(unreadable_rows + null_timestamp_rows) FROM bannerc
   THEN error('bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp') END AS bannerc_check;
 -- relabel phase 1
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1745539200000000 + bannerc_tod_us("timestamp") - (19800000000)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1745539200000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
   "logName" = 'H_5902_distinct_2025-04-25'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-31 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-10 18:30:00+00'));
 -- fix fields of phase 1
@@ -82,7 +82,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5902_distinct_2025-04-25';
 -- relabel phase 2
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1745625600000000 + bannerc_tod_us("timestamp") - (19800000000)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1745625600000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
   "logName" = 'H_5902_distinct_2025-04-26'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-10 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-20 18:30:00+00'));
 -- fix fields of phase 2

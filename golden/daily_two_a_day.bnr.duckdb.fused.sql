@@ -76,16 +76,16 @@ INSERT INTO "d"."banner_call_data"
 SELECT
   s.* EXCLUDE (bannerc_phase, bannerc_tod_us) REPLACE (
     CASE s.bannerc_phase
-      WHEN 1 THEN CAST(make_timestamp(1745539200000000 + s.bannerc_tod_us - (19800000000)) AS TIMESTAMPTZ)
-      WHEN 2 THEN CAST(make_timestamp(1745539200000000 + s.bannerc_tod_us - (19800000000)) AS TIMESTAMPTZ)
-      WHEN 3 THEN CAST(make_timestamp(1745625600000000 + s.bannerc_tod_us - (19800000000)) AS TIMESTAMPTZ)
-      WHEN 4 THEN CAST(make_timestamp(1745625600000000 + s.bannerc_tod_us - (19800000000)) AS TIMESTAMPTZ)
-      WHEN 5 THEN CAST(make_timestamp(1745712000000000 + s.bannerc_tod_us - (19800000000)) AS TIMESTAMPTZ)
-      WHEN 6 THEN CAST(make_timestamp(1745712000000000 + s.bannerc_tod_us - (19800000000)) AS TIMESTAMPTZ)
-      WHEN 7 THEN CAST(make_timestamp(1745798400000000 + s.bannerc_tod_us - (19800000000)) AS TIMESTAMPTZ)
-      WHEN 8 THEN CAST(make_timestamp(1745798400000000 + s.bannerc_tod_us - (19800000000)) AS TIMESTAMPTZ)
-      WHEN 9 THEN CAST(make_timestamp(1745884800000000 + s.bannerc_tod_us - (19800000000)) AS TIMESTAMPTZ)
-      WHEN 10 THEN CAST(make_timestamp(1745884800000000 + s.bannerc_tod_us - (19800000000)) AS TIMESTAMPTZ)
+      WHEN 1 THEN to_timestamp((1745539200000000 + s.bannerc_tod_us - (19800000000)) / 1000000.0)
+      WHEN 2 THEN to_timestamp((1745539200000000 + s.bannerc_tod_us - (19800000000)) / 1000000.0)
+      WHEN 3 THEN to_timestamp((1745625600000000 + s.bannerc_tod_us - (19800000000)) / 1000000.0)
+      WHEN 4 THEN to_timestamp((1745625600000000 + s.bannerc_tod_us - (19800000000)) / 1000000.0)
+      WHEN 5 THEN to_timestamp((1745712000000000 + s.bannerc_tod_us - (19800000000)) / 1000000.0)
+      WHEN 6 THEN to_timestamp((1745712000000000 + s.bannerc_tod_us - (19800000000)) / 1000000.0)
+      WHEN 7 THEN to_timestamp((1745798400000000 + s.bannerc_tod_us - (19800000000)) / 1000000.0)
+      WHEN 8 THEN to_timestamp((1745798400000000 + s.bannerc_tod_us - (19800000000)) / 1000000.0)
+      WHEN 9 THEN to_timestamp((1745884800000000 + s.bannerc_tod_us - (19800000000)) / 1000000.0)
+      WHEN 10 THEN to_timestamp((1745884800000000 + s.bannerc_tod_us - (19800000000)) / 1000000.0)
     END AS "timestamp",
     p.log_name AS "logName",
     struct_update(

@@ -89,7 +89,7 @@ SELECT CASE WHEN (SELECT sum(unreadable_rows + null_timestamp_rows) FROM bannerc
   THEN error('bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp') END AS bannerc_check;
 -- relabel phase 1
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1745539200000000 + bannerc_tod_us("timestamp") - (19800000000)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1745539200000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
   "logName" = 'H_5904_distinct_2025-04-25_1'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-25 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-03-28 18:30:00+00'));
 -- fix fields of phase 1
@@ -104,7 +104,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5904_distinct_2025-04-25_1';
 -- relabel phase 2
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1745539200000000 + bannerc_tod_us("timestamp") - (19800000000)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1745539200000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
   "logName" = 'H_5904_distinct_2025-04-25_2'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-28 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-03-31 18:30:00+00'));
 -- fix fields of phase 2
@@ -119,7 +119,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5904_distinct_2025-04-25_2';
 -- relabel phase 3
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1745625600000000 + bannerc_tod_us("timestamp") - (19800000000)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1745625600000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
   "logName" = 'H_5904_distinct_2025-04-26_1'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-31 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-03 18:30:00+00'));
 -- fix fields of phase 3
@@ -134,7 +134,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5904_distinct_2025-04-26_1';
 -- relabel phase 4
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1745625600000000 + bannerc_tod_us("timestamp") - (19800000000)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1745625600000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
   "logName" = 'H_5904_distinct_2025-04-26_2'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-03 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-06 18:30:00+00'));
 -- fix fields of phase 4
@@ -149,7 +149,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5904_distinct_2025-04-26_2';
 -- relabel phase 5
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1745712000000000 + bannerc_tod_us("timestamp") - (19800000000)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1745712000000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
   "logName" = 'H_5904_distinct_2025-04-27_1'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-06 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-09 18:30:00+00'));
 -- fix fields of phase 5
@@ -164,7 +164,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5904_distinct_2025-04-27_1';
 -- relabel phase 6
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1745712000000000 + bannerc_tod_us("timestamp") - (19800000000)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1745712000000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
   "logName" = 'H_5904_distinct_2025-04-27_2'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-09 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-12 18:30:00+00'));
 -- fix fields of phase 6
@@ -179,7 +179,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5904_distinct_2025-04-27_2';
 -- relabel phase 7
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1745798400000000 + bannerc_tod_us("timestamp") - (19800000000)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1745798400000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
   "logName" = 'H_5904_distinct_2025-04-28_1'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-12 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-15 18:30:00+00'));
 -- fix fields of phase 7
@@ -194,7 +194,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5904_distinct_2025-04-28_1';
 -- relabel phase 8
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1745798400000000 + bannerc_tod_us("timestamp") - (19800000000)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1745798400000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
   "logName" = 'H_5904_distinct_2025-04-28_2'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-15 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-18 18:30:00+00'));
 -- fix fields of phase 8
@@ -209,7 +209,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5904_distinct_2025-04-28_2';
 -- relabel phase 9
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1745884800000000 + bannerc_tod_us("timestamp") - (19800000000)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1745884800000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
   "logName" = 'H_5904_distinct_2025-04-29_1'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-18 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-21 18:30:00+00'));
 -- fix fields of phase 9
@@ -224,7 +224,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5904_distinct_2025-04-29_1';
 -- relabel phase 10
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1745884800000000 + bannerc_tod_us("timestamp") - (19800000000)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1745884800000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
   "logName" = 'H_5904_distinct_2025-04-29_2'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-21 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-24 18:30:00+00'));
 -- fix fields of phase 10

@@ -74,7 +74,7 @@ SELECT CASE WHEN (SELECT sum(unreadable_rows + null_timestamp_rows) FROM bannerc
   THEN error('bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp') END AS bannerc_check;
 -- relabel phase 1
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1751328000000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1751328000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5905_distinct_2025-07-01'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-05 00:00:00+00'));
 -- fix fields of phase 1
@@ -89,7 +89,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5905_distinct_2025-07-01';
 -- relabel phase 2
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1751587200000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1751587200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5905_distinct_2025-07-04'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-05 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-09 00:00:00+00'));
 -- fix fields of phase 2
@@ -104,7 +104,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5905_distinct_2025-07-04';
 -- relabel phase 3
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1751846400000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1751846400000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5905_distinct_2025-07-07'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-09 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-13 00:00:00+00'));
 -- fix fields of phase 3
@@ -119,7 +119,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5905_distinct_2025-07-07';
 -- relabel phase 4
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1752105600000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1752105600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5905_distinct_2025-07-10'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-13 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-17 00:00:00+00'));
 -- fix fields of phase 4
@@ -134,7 +134,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5905_distinct_2025-07-10';
 -- relabel phase 5
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1752364800000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1752364800000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5905_distinct_2025-07-13'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-17 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-21 00:00:00+00'));
 -- fix fields of phase 5

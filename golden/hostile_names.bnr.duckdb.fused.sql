@@ -61,8 +61,8 @@ INSERT INTO "d"."banner_call_data"
 SELECT
   s.* EXCLUDE (bannerc_phase, bannerc_tod_us) REPLACE (
     CASE s.bannerc_phase
-      WHEN 1 THEN CAST(make_timestamp(1745539200000000 + s.bannerc_tod_us - (0)) AS TIMESTAMPTZ)
-      WHEN 2 THEN CAST(make_timestamp(1745625600000000 + s.bannerc_tod_us - (0)) AS TIMESTAMPTZ)
+      WHEN 1 THEN to_timestamp((1745539200000000 + s.bannerc_tod_us - (0)) / 1000000.0)
+      WHEN 2 THEN to_timestamp((1745625600000000 + s.bannerc_tod_us - (0)) / 1000000.0)
     END AS "timestamp",
     p.log_name AS "logName",
     struct_update(

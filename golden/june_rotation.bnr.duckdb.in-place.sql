@@ -149,7 +149,7 @@ SELECT CASE WHEN (SELECT sum(unreadable_rows + null_timestamp_rows) FROM bannerc
   THEN error('bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp') END AS bannerc_check;
 -- relabel phase 1
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1748736000000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1748736000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5901_distinct_2025-06-01'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-02 00:00:00+00'));
 -- fix fields of phase 1
@@ -164,7 +164,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5901_distinct_2025-06-01';
 -- relabel phase 2
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1748822400000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1748822400000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5901_distinct_2025-06-02'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-02 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-03 00:00:00+00'));
 -- fix fields of phase 2
@@ -179,7 +179,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5901_distinct_2025-06-02';
 -- relabel phase 3
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1748908800000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1748908800000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5901_distinct_2025-06-03'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-03 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-04 00:00:00+00'));
 -- fix fields of phase 3
@@ -194,7 +194,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5901_distinct_2025-06-03';
 -- relabel phase 4
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1748995200000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1748995200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5902_distinct_2025-06-04'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-04 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-05 00:00:00+00'));
 -- fix fields of phase 4
@@ -209,7 +209,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5902_distinct_2025-06-04';
 -- relabel phase 5
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1749081600000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1749081600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5902_distinct_2025-06-05'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-05 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-06 00:00:00+00'));
 -- fix fields of phase 5
@@ -224,7 +224,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5902_distinct_2025-06-05';
 -- relabel phase 6
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1749168000000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1749168000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5902_distinct_2025-06-06'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-06 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-07 00:00:00+00'));
 -- fix fields of phase 6
@@ -239,7 +239,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5902_distinct_2025-06-06';
 -- relabel phase 7
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1749254400000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1749254400000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5903_distinct_2025-06-07'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-07 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-08 00:00:00+00'));
 -- fix fields of phase 7
@@ -254,7 +254,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5903_distinct_2025-06-07';
 -- relabel phase 8
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1749340800000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1749340800000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5903_distinct_2025-06-08'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-08 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-09 00:00:00+00'));
 -- fix fields of phase 8
@@ -269,7 +269,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5903_distinct_2025-06-08';
 -- relabel phase 9
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1749427200000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1749427200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5903_distinct_2025-06-09'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-09 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-10 00:00:00+00'));
 -- fix fields of phase 9
@@ -284,7 +284,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5903_distinct_2025-06-09';
 -- relabel phase 10
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1749513600000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1749513600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5901_distinct_2025-06-10'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-10 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-11 00:00:00+00'));
 -- fix fields of phase 10
@@ -299,7 +299,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5901_distinct_2025-06-10';
 -- relabel phase 11
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1749600000000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1749600000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5901_distinct_2025-06-11'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-11 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-12 00:00:00+00'));
 -- fix fields of phase 11
@@ -314,7 +314,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5901_distinct_2025-06-11';
 -- relabel phase 12
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1749686400000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1749686400000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5901_distinct_2025-06-12'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-12 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-13 00:00:00+00'));
 -- fix fields of phase 12
@@ -329,7 +329,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5901_distinct_2025-06-12';
 -- relabel phase 13
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1749772800000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1749772800000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5902_distinct_2025-06-13'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-13 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-14 00:00:00+00'));
 -- fix fields of phase 13
@@ -344,7 +344,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5902_distinct_2025-06-13';
 -- relabel phase 14
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1749859200000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1749859200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5902_distinct_2025-06-14'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-14 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-15 00:00:00+00'));
 -- fix fields of phase 14
@@ -359,7 +359,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5902_distinct_2025-06-14';
 -- relabel phase 15
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1749945600000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1749945600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5902_distinct_2025-06-15'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-15 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-16 00:00:00+00'));
 -- fix fields of phase 15
@@ -374,7 +374,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5902_distinct_2025-06-15';
 -- relabel phase 16
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1750032000000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1750032000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5903_distinct_2025-06-16'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-16 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-17 00:00:00+00'));
 -- fix fields of phase 16
@@ -389,7 +389,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5903_distinct_2025-06-16';
 -- relabel phase 17
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1750118400000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1750118400000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5903_distinct_2025-06-17'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-17 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-18 00:00:00+00'));
 -- fix fields of phase 17
@@ -404,7 +404,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5903_distinct_2025-06-17';
 -- relabel phase 18
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1750204800000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1750204800000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5903_distinct_2025-06-18'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-18 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-19 00:00:00+00'));
 -- fix fields of phase 18
@@ -419,7 +419,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5903_distinct_2025-06-18';
 -- relabel phase 19
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1750291200000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1750291200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5901_distinct_2025-06-19'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-19 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-20 00:00:00+00'));
 -- fix fields of phase 19
@@ -434,7 +434,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5901_distinct_2025-06-19';
 -- relabel phase 20
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1750377600000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1750377600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5901_distinct_2025-06-20'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-20 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-21 00:00:00+00'));
 -- fix fields of phase 20
@@ -449,7 +449,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5901_distinct_2025-06-20';
 -- relabel phase 21
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1750464000000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1750464000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5901_distinct_2025-06-21'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-21 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-22 00:00:00+00'));
 -- fix fields of phase 21
@@ -464,7 +464,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5901_distinct_2025-06-21';
 -- relabel phase 22
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1750550400000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1750550400000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5902_distinct_2025-06-22'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-22 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-23 00:00:00+00'));
 -- fix fields of phase 22
@@ -479,7 +479,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5902_distinct_2025-06-22';
 -- relabel phase 23
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1750636800000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1750636800000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5902_distinct_2025-06-23'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-23 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-24 00:00:00+00'));
 -- fix fields of phase 23
@@ -494,7 +494,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5902_distinct_2025-06-23';
 -- relabel phase 24
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1750723200000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1750723200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5902_distinct_2025-06-24'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-24 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-25 00:00:00+00'));
 -- fix fields of phase 24
@@ -509,7 +509,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5902_distinct_2025-06-24';
 -- relabel phase 25
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1750809600000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1750809600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5903_distinct_2025-06-25'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-25 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-26 00:00:00+00'));
 -- fix fields of phase 25
@@ -524,7 +524,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5903_distinct_2025-06-25';
 -- relabel phase 26
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1750896000000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1750896000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5903_distinct_2025-06-26'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-26 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-27 00:00:00+00'));
 -- fix fields of phase 26
@@ -539,7 +539,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5903_distinct_2025-06-26';
 -- relabel phase 27
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1750982400000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1750982400000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5903_distinct_2025-06-27'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-27 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-28 00:00:00+00'));
 -- fix fields of phase 27
@@ -554,7 +554,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5903_distinct_2025-06-27';
 -- relabel phase 28
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1751068800000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1751068800000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5901_distinct_2025-06-28'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-28 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-29 00:00:00+00'));
 -- fix fields of phase 28
@@ -569,7 +569,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5901_distinct_2025-06-28';
 -- relabel phase 29
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1751155200000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1751155200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5901_distinct_2025-06-29'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-29 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-30 00:00:00+00'));
 -- fix fields of phase 29
@@ -584,7 +584,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5901_distinct_2025-06-29';
 -- relabel phase 30
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1751241600000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1751241600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5901_distinct_2025-06-30'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-30 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-01 00:00:00+00'));
 -- fix fields of phase 30

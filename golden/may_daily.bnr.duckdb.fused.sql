@@ -70,13 +70,13 @@ INSERT INTO "d"."banner_call_data"
 SELECT
   s.* EXCLUDE (bannerc_phase, bannerc_tod_us) REPLACE (
     CASE s.bannerc_phase
-      WHEN 1 THEN CAST(make_timestamp(1746057600000000 + s.bannerc_tod_us - (0)) AS TIMESTAMPTZ)
-      WHEN 2 THEN CAST(make_timestamp(1746144000000000 + s.bannerc_tod_us - (0)) AS TIMESTAMPTZ)
-      WHEN 3 THEN CAST(make_timestamp(1746230400000000 + s.bannerc_tod_us - (0)) AS TIMESTAMPTZ)
-      WHEN 4 THEN CAST(make_timestamp(1746316800000000 + s.bannerc_tod_us - (0)) AS TIMESTAMPTZ)
-      WHEN 5 THEN CAST(make_timestamp(1746403200000000 + s.bannerc_tod_us - (0)) AS TIMESTAMPTZ)
-      WHEN 6 THEN CAST(make_timestamp(1746489600000000 + s.bannerc_tod_us - (0)) AS TIMESTAMPTZ)
-      WHEN 7 THEN CAST(make_timestamp(1746576000000000 + s.bannerc_tod_us - (0)) AS TIMESTAMPTZ)
+      WHEN 1 THEN to_timestamp((1746057600000000 + s.bannerc_tod_us - (0)) / 1000000.0)
+      WHEN 2 THEN to_timestamp((1746144000000000 + s.bannerc_tod_us - (0)) / 1000000.0)
+      WHEN 3 THEN to_timestamp((1746230400000000 + s.bannerc_tod_us - (0)) / 1000000.0)
+      WHEN 4 THEN to_timestamp((1746316800000000 + s.bannerc_tod_us - (0)) / 1000000.0)
+      WHEN 5 THEN to_timestamp((1746403200000000 + s.bannerc_tod_us - (0)) / 1000000.0)
+      WHEN 6 THEN to_timestamp((1746489600000000 + s.bannerc_tod_us - (0)) / 1000000.0)
+      WHEN 7 THEN to_timestamp((1746576000000000 + s.bannerc_tod_us - (0)) / 1000000.0)
     END AS "timestamp",
     p.log_name AS "logName",
     struct_update(

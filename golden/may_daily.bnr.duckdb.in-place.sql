@@ -80,7 +80,7 @@ SELECT CASE WHEN (SELECT sum(unreadable_rows + null_timestamp_rows) FROM bannerc
   THEN error('bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp') END AS bannerc_check;
 -- relabel phase 1
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1746057600000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1746057600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5903_distinct_2025-05-01'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-06 00:00:00+00'));
 -- fix fields of phase 1
@@ -95,7 +95,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5903_distinct_2025-05-01';
 -- relabel phase 2
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1746144000000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1746144000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5903_distinct_2025-05-02'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-06 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-11 00:00:00+00'));
 -- fix fields of phase 2
@@ -110,7 +110,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5903_distinct_2025-05-02';
 -- relabel phase 3
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1746230400000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1746230400000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5903_distinct_2025-05-03'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-11 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-15 00:00:00+00'));
 -- fix fields of phase 3
@@ -125,7 +125,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5903_distinct_2025-05-03';
 -- relabel phase 4
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1746316800000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1746316800000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5903_distinct_2025-05-04'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-15 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-19 00:00:00+00'));
 -- fix fields of phase 4
@@ -140,7 +140,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5903_distinct_2025-05-04';
 -- relabel phase 5
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1746403200000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1746403200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5903_distinct_2025-05-05'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-19 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-23 00:00:00+00'));
 -- fix fields of phase 5
@@ -155,7 +155,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5903_distinct_2025-05-05';
 -- relabel phase 6
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1746489600000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1746489600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5903_distinct_2025-05-06'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-23 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-27 00:00:00+00'));
 -- fix fields of phase 6
@@ -170,7 +170,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5903_distinct_2025-05-06';
 -- relabel phase 7
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1746576000000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1746576000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5903_distinct_2025-05-07'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-27 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-01 00:00:00+00'));
 -- fix fields of phase 7

@@ -60,8 +60,8 @@ INSERT INTO "d"."banner_call_data"
 SELECT
   s.* EXCLUDE (bannerc_phase, bannerc_tod_us) REPLACE (
     CASE s.bannerc_phase
-      WHEN 1 THEN CAST(make_timestamp(1762041600000000 + s.bannerc_tod_us - (CASE WHEN s.bannerc_tod_us < 7200000000 THEN -14400000000 ELSE -18000000000 END)) AS TIMESTAMPTZ)
-      WHEN 2 THEN CAST(make_timestamp(1741478400000000 + s.bannerc_tod_us - (CASE WHEN s.bannerc_tod_us < 10800000000 THEN -18000000000 ELSE -14400000000 END)) AS TIMESTAMPTZ)
+      WHEN 1 THEN to_timestamp((1762041600000000 + s.bannerc_tod_us - (CASE WHEN s.bannerc_tod_us < 7200000000 THEN -14400000000 ELSE -18000000000 END)) / 1000000.0)
+      WHEN 2 THEN to_timestamp((1741478400000000 + s.bannerc_tod_us - (CASE WHEN s.bannerc_tod_us < 10800000000 THEN -18000000000 ELSE -14400000000 END)) / 1000000.0)
     END AS "timestamp",
     p.log_name AS "logName",
     struct_update(

@@ -65,7 +65,7 @@ SELECT CASE WHEN (SELECT sum(unreadable_rows + null_timestamp_rows) FROM bannerc
   THEN error('bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp') END AS bannerc_check;
 -- relabel phase 1
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1762041600000000 + bannerc_tod_us("timestamp") - (CASE WHEN bannerc_tod_us("timestamp") < 7200000000 THEN -14400000000 ELSE -18000000000 END)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1762041600000000 + bannerc_tod_us("timestamp") - (CASE WHEN bannerc_tod_us("timestamp") < 7200000000 THEN -14400000000 ELSE -18000000000 END)) / 1000000.0),
   "logName" = 'H_5902_distinct_2025-11-02'
 WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-08 05:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-03-11 04:00:00+00') OR ("timestamp" >= TIMESTAMPTZ '2025-03-15 04:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-03-17 04:00:00+00'));
 -- fix fields of phase 1
@@ -80,7 +80,7 @@ UPDATE "d"."staging" SET
 WHERE "logName" = 'H_5902_distinct_2025-11-02';
 -- relabel phase 2
 UPDATE "d"."staging" SET
-  "timestamp" = CAST(make_timestamp(1741478400000000 + bannerc_tod_us("timestamp") - (CASE WHEN bannerc_tod_us("timestamp") < 10800000000 THEN -18000000000 ELSE -14400000000 END)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1741478400000000 + bannerc_tod_us("timestamp") - (CASE WHEN bannerc_tod_us("timestamp") < 10800000000 THEN -18000000000 ELSE -14400000000 END)) / 1000000.0),
   "logName" = 'H_5902_distinct_2025-03-09'
 WHERE ("logName" IS NULL OR ("logName" NOT IN ('noisy-log') AND "logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-11 04:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-03-15 04:00:00+00'));
 -- fix fields of phase 2

@@ -70,7 +70,7 @@ SELECT CASE WHEN (SELECT sum(unreadable_rows + null_timestamp_rows) FROM bannerc
   THEN error('bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp') END AS bannerc_check;
 -- relabel phase 1
 UPDATE "request_edit"."H_5902_distinct_data" SET
-  "timestamp" = CAST(make_timestamp(1745539200000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1745539200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5902_distinct_2025-04-25'
 WHERE ("logName" IS NULL OR ("logName" NOT IN ('add-report-prod-server') AND "logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-22 00:00:00+00'));
 -- fix fields of phase 1
@@ -85,7 +85,7 @@ UPDATE "request_edit"."H_5902_distinct_data" SET
 WHERE "logName" = 'H_5902_distinct_2025-04-25';
 -- relabel phase 2
 UPDATE "request_edit"."H_5902_distinct_data" SET
-  "timestamp" = CAST(make_timestamp(1745625600000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1745625600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5902_distinct_2025-04-26'
 WHERE ("logName" IS NULL OR ("logName" NOT IN ('add-report-prod-server') AND "logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-22 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-25 00:00:00+00'));
 -- fix fields of phase 2
@@ -100,7 +100,7 @@ UPDATE "request_edit"."H_5902_distinct_data" SET
 WHERE "logName" = 'H_5902_distinct_2025-04-26';
 -- relabel phase 3
 UPDATE "request_edit"."H_5902_distinct_data" SET
-  "timestamp" = CAST(make_timestamp(1745712000000000 + bannerc_tod_us("timestamp") - (0)) AS TIMESTAMPTZ),
+  "timestamp" = to_timestamp((1745712000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
   "logName" = 'H_5902_distinct_2025-04-27'
 WHERE ("logName" IN ('add-report-prod-server')) OR (("logName" IS NULL OR ("logName" NOT IN ('add-report-prod-server') AND "logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-25 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-29 00:00:00+00')));
 -- fix fields of phase 3

@@ -277,7 +277,12 @@ pub fn retimed(tod_us: &str, day: NaiveDate, zone: &Zone) -> String {
             format!("{case} ELSE {last} END")
         }
     };
-    format!("CAST(make_timestamp({midnight_us} + {tod_us} - ({offset})) AS TIMESTAMPTZ)")
+    // `to_timestamp` of epoch seconds gives the instant whatever the
+    // session's `TimeZone` (a naive `make_timestamp` cast to TIMESTAMPTZ is
+    // read in that zone where ICU is loaded, as in the DuckDB shell), and it
+    // needs no ICU. The division is exact to the microsecond for instants
+    // from 1678 to 2112 (below 2^52 microseconds from the epoch).
+    format!("to_timestamp(({midnight_us} + {tod_us} - ({offset})) / 1000000.0)")
 }
 
 /// `start_time` read in the campaign's format (NULL when unreadable).
