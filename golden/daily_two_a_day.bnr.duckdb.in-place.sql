@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS "d"."bannerc_runs" (
 -- snapshot staging
 CREATE TABLE "d"."staging_bannerc_plan_cd4c527e2885e40b" AS
 SELECT * FROM "d"."staging"
-WHERE (("timestamp" >= TIMESTAMPTZ '2025-03-25 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-24 18:30:00+00')) AND (CASE
+WHERE ((("timestamp" >= TIMESTAMPTZ '2025-03-25 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-24 18:30:00+00')) AND (CASE
         WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-25 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-03-28 18:30:00+00')) THEN 1
         WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-28 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-03-31 18:30:00+00')) THEN 2
         WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-31 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-03 18:30:00+00')) THEN 3
@@ -35,7 +35,8 @@ WHERE (("timestamp" >= TIMESTAMPTZ '2025-03-25 18:30:00+00' AND "timestamp" < TI
         WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-15 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-18 18:30:00+00')) THEN 8
         WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-18 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-21 18:30:00+00')) THEN 9
         WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-21 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-24 18:30:00+00')) THEN 10
-      END) IS NOT NULL;
+      END) IS NOT NULL)
+   OR "logName" IN ('H_5904_distinct_2025-04-25_1', 'H_5904_distinct_2025-04-25_2', 'H_5904_distinct_2025-04-26_1', 'H_5904_distinct_2025-04-26_2', 'H_5904_distinct_2025-04-27_1', 'H_5904_distinct_2025-04-27_2', 'H_5904_distinct_2025-04-28_1', 'H_5904_distinct_2025-04-28_2', 'H_5904_distinct_2025-04-29_1', 'H_5904_distinct_2025-04-29_2');
 CREATE TEMP TABLE bannerc_phases AS
 SELECT * FROM (VALUES
   (1, DATE '2025-04-25', 'H_5904_distinct_2025-04-25_1', '5904', CAST(NULL AS BIGINT), TIMESTAMPTZ '2025-04-24 18:30:00+00', TIMESTAMPTZ '2025-04-25 18:30:00+00', '{"phase":1,"log_name":"H_5904_distinct_2025-04-25_1","taken_rows":'),
@@ -79,19 +80,14 @@ LEFT JOIN (
   WHERE ("timestamp" >= TIMESTAMPTZ '2025-03-25 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-24 18:30:00+00')
 ) AS s ON s.bannerc_phase = p.phase
 GROUP BY p.phase;
+CREATE TEMP TABLE bannerc_kept AS
+SELECT rowid AS bannerc_rowid FROM "d"."staging" WHERE "logName" IN (SELECT log_name FROM bannerc_phases);
 SELECT CASE WHEN EXISTS (SELECT 1 FROM "d"."banner_call_data" WHERE "logName" IN (SELECT log_name FROM bannerc_phases))
   THEN error('bannerc check failed: the target already holds rows with this campaign''s log names; inserting again would duplicate them') END AS bannerc_check;
-SELECT CASE WHEN EXISTS (SELECT 1 FROM "d"."staging" WHERE "logName" IN (SELECT log_name FROM bannerc_phases))
-  THEN error('bannerc check failed: the staging table already holds rows with this campaign''s log names; in-place mode would insert them again') END AS bannerc_check;
 SELECT CASE WHEN EXISTS (SELECT 1 FROM bannerc_counts WHERE taken_rows < 1)
   THEN error('bannerc check failed: a phase takes fewer than 1 rows (records_per_phase)') END AS bannerc_check;
 SELECT CASE WHEN (SELECT sum(unreadable_rows + null_timestamp_rows) FROM bannerc_counts) > 0
   THEN error('bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp') END AS bannerc_check;
--- relabel phase 1
-UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1745539200000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
-  "logName" = 'H_5904_distinct_2025-04-25_1'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-25 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-03-28 18:30:00+00'));
 -- fix fields of phase 1
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -101,12 +97,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-04-25' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5904'
     )
-WHERE "logName" = 'H_5904_distinct_2025-04-25_1';
--- relabel phase 2
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-25 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-03-28 18:30:00+00'));
+-- relabel phase 1
 UPDATE "d"."staging" SET
   "timestamp" = to_timestamp((1745539200000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
-  "logName" = 'H_5904_distinct_2025-04-25_2'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-28 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-03-31 18:30:00+00'));
+  "logName" = 'H_5904_distinct_2025-04-25_1'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-25 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-03-28 18:30:00+00'));
 -- fix fields of phase 2
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -116,12 +112,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-04-25' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5904'
     )
-WHERE "logName" = 'H_5904_distinct_2025-04-25_2';
--- relabel phase 3
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-28 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-03-31 18:30:00+00'));
+-- relabel phase 2
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1745625600000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
-  "logName" = 'H_5904_distinct_2025-04-26_1'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-31 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-03 18:30:00+00'));
+  "timestamp" = to_timestamp((1745539200000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
+  "logName" = 'H_5904_distinct_2025-04-25_2'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-28 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-03-31 18:30:00+00'));
 -- fix fields of phase 3
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -131,12 +127,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-04-26' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5904'
     )
-WHERE "logName" = 'H_5904_distinct_2025-04-26_1';
--- relabel phase 4
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-31 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-03 18:30:00+00'));
+-- relabel phase 3
 UPDATE "d"."staging" SET
   "timestamp" = to_timestamp((1745625600000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
-  "logName" = 'H_5904_distinct_2025-04-26_2'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-03 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-06 18:30:00+00'));
+  "logName" = 'H_5904_distinct_2025-04-26_1'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-03-31 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-03 18:30:00+00'));
 -- fix fields of phase 4
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -146,12 +142,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-04-26' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5904'
     )
-WHERE "logName" = 'H_5904_distinct_2025-04-26_2';
--- relabel phase 5
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-03 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-06 18:30:00+00'));
+-- relabel phase 4
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1745712000000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
-  "logName" = 'H_5904_distinct_2025-04-27_1'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-06 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-09 18:30:00+00'));
+  "timestamp" = to_timestamp((1745625600000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
+  "logName" = 'H_5904_distinct_2025-04-26_2'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-03 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-06 18:30:00+00'));
 -- fix fields of phase 5
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -161,12 +157,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-04-27' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5904'
     )
-WHERE "logName" = 'H_5904_distinct_2025-04-27_1';
--- relabel phase 6
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-06 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-09 18:30:00+00'));
+-- relabel phase 5
 UPDATE "d"."staging" SET
   "timestamp" = to_timestamp((1745712000000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
-  "logName" = 'H_5904_distinct_2025-04-27_2'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-09 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-12 18:30:00+00'));
+  "logName" = 'H_5904_distinct_2025-04-27_1'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-06 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-09 18:30:00+00'));
 -- fix fields of phase 6
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -176,12 +172,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-04-27' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5904'
     )
-WHERE "logName" = 'H_5904_distinct_2025-04-27_2';
--- relabel phase 7
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-09 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-12 18:30:00+00'));
+-- relabel phase 6
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1745798400000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
-  "logName" = 'H_5904_distinct_2025-04-28_1'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-12 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-15 18:30:00+00'));
+  "timestamp" = to_timestamp((1745712000000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
+  "logName" = 'H_5904_distinct_2025-04-27_2'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-09 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-12 18:30:00+00'));
 -- fix fields of phase 7
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -191,12 +187,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-04-28' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5904'
     )
-WHERE "logName" = 'H_5904_distinct_2025-04-28_1';
--- relabel phase 8
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-12 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-15 18:30:00+00'));
+-- relabel phase 7
 UPDATE "d"."staging" SET
   "timestamp" = to_timestamp((1745798400000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
-  "logName" = 'H_5904_distinct_2025-04-28_2'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-15 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-18 18:30:00+00'));
+  "logName" = 'H_5904_distinct_2025-04-28_1'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-12 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-15 18:30:00+00'));
 -- fix fields of phase 8
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -206,12 +202,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-04-28' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5904'
     )
-WHERE "logName" = 'H_5904_distinct_2025-04-28_2';
--- relabel phase 9
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-15 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-18 18:30:00+00'));
+-- relabel phase 8
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1745884800000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
-  "logName" = 'H_5904_distinct_2025-04-29_1'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-18 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-21 18:30:00+00'));
+  "timestamp" = to_timestamp((1745798400000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
+  "logName" = 'H_5904_distinct_2025-04-28_2'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-15 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-18 18:30:00+00'));
 -- fix fields of phase 9
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -221,12 +217,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-04-29' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5904'
     )
-WHERE "logName" = 'H_5904_distinct_2025-04-29_1';
--- relabel phase 10
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-18 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-21 18:30:00+00'));
+-- relabel phase 9
 UPDATE "d"."staging" SET
   "timestamp" = to_timestamp((1745884800000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
-  "logName" = 'H_5904_distinct_2025-04-29_2'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-21 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-24 18:30:00+00'));
+  "logName" = 'H_5904_distinct_2025-04-29_1'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-18 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-21 18:30:00+00'));
 -- fix fields of phase 10
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -236,10 +232,16 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-04-29' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5904'
     )
-WHERE "logName" = 'H_5904_distinct_2025-04-29_2';
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-21 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-24 18:30:00+00'));
+-- relabel phase 10
+UPDATE "d"."staging" SET
+  "timestamp" = to_timestamp((1745884800000000 + bannerc_tod_us("timestamp") - (19800000000)) / 1000000.0),
+  "logName" = 'H_5904_distinct_2025-04-29_2'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-21 18:30:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-24 18:30:00+00'));
 -- insert into target
 INSERT INTO "d"."banner_call_data"
-SELECT * FROM "d"."staging" WHERE "logName" IN (SELECT log_name FROM bannerc_phases);
+SELECT * FROM "d"."staging" WHERE "logName" IN (SELECT log_name FROM bannerc_phases)
+  AND rowid NOT IN (SELECT bannerc_rowid FROM bannerc_kept);
 -- post-write checks
 CREATE TEMP TABLE bannerc_written AS
 SELECT

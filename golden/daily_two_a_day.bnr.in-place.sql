@@ -68,195 +68,203 @@ BEGIN
   GROUP BY p.phase;
   ASSERT NOT EXISTS (SELECT 1 FROM `p`.`d`.`banner_call_data` WHERE `logName` IN (SELECT log_name FROM bannerc_phases))
     AS 'bannerc check failed: the target already holds rows with this campaign\'s log names; inserting again would duplicate them';
-  ASSERT NOT EXISTS (SELECT 1 FROM `p`.`d`.`staging` WHERE `logName` IN (SELECT log_name FROM bannerc_phases))
-    AS 'bannerc check failed: the staging table already holds rows with this campaign\'s log names; in-place mode would insert them again';
   ASSERT NOT EXISTS (SELECT 1 FROM bannerc_counts WHERE taken_rows < 1)
     AS 'bannerc check failed: a phase takes fewer than 1 rows (records_per_phase)';
   ASSERT (SELECT SUM(unreadable_rows + null_timestamp_rows) FROM bannerc_counts) <= 0
     AS 'bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp';
+  -- fix fields of phase 1
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-03-26', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-03-29', 'Asia/Kolkata')));
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-03-26', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-03-29', 'Asia/Kolkata')));
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5904'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-03-26', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-03-29', 'Asia/Kolkata')));
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-03-26', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-03-29', 'Asia/Kolkata')));
   -- relabel phase 1
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-04-25', TIME(`timestamp`, 'Asia/Kolkata')), 'Asia/Kolkata'),
     `logName` = 'H_5904_distinct_2025-04-25_1'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-03-26', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-03-29', 'Asia/Kolkata')));
-  -- fix fields of phase 1
+  -- fix fields of phase 2
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5904_distinct_2025-04-25_1';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-03-29', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-01', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5904_distinct_2025-04-25_1';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-03-29', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-01', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5904'
-  WHERE `logName` = 'H_5904_distinct_2025-04-25_1';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-03-29', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-01', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5904_distinct_2025-04-25_1';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-03-29', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-01', 'Asia/Kolkata')));
   -- relabel phase 2
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-04-25', TIME(`timestamp`, 'Asia/Kolkata')), 'Asia/Kolkata'),
     `logName` = 'H_5904_distinct_2025-04-25_2'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-03-29', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-01', 'Asia/Kolkata')));
-  -- fix fields of phase 2
+  -- fix fields of phase 3
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5904_distinct_2025-04-25_2';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-01', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-04', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5904_distinct_2025-04-25_2';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-01', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-04', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5904'
-  WHERE `logName` = 'H_5904_distinct_2025-04-25_2';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-01', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-04', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5904_distinct_2025-04-25_2';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-01', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-04', 'Asia/Kolkata')));
   -- relabel phase 3
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-04-26', TIME(`timestamp`, 'Asia/Kolkata')), 'Asia/Kolkata'),
     `logName` = 'H_5904_distinct_2025-04-26_1'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-01', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-04', 'Asia/Kolkata')));
-  -- fix fields of phase 3
+  -- fix fields of phase 4
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5904_distinct_2025-04-26_1';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-04', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-07', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5904_distinct_2025-04-26_1';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-04', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-07', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5904'
-  WHERE `logName` = 'H_5904_distinct_2025-04-26_1';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-04', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-07', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5904_distinct_2025-04-26_1';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-04', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-07', 'Asia/Kolkata')));
   -- relabel phase 4
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-04-26', TIME(`timestamp`, 'Asia/Kolkata')), 'Asia/Kolkata'),
     `logName` = 'H_5904_distinct_2025-04-26_2'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-04', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-07', 'Asia/Kolkata')));
-  -- fix fields of phase 4
+  -- fix fields of phase 5
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5904_distinct_2025-04-26_2';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-07', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-10', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5904_distinct_2025-04-26_2';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-07', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-10', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5904'
-  WHERE `logName` = 'H_5904_distinct_2025-04-26_2';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-07', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-10', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5904_distinct_2025-04-26_2';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-07', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-10', 'Asia/Kolkata')));
   -- relabel phase 5
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-04-27', TIME(`timestamp`, 'Asia/Kolkata')), 'Asia/Kolkata'),
     `logName` = 'H_5904_distinct_2025-04-27_1'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-07', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-10', 'Asia/Kolkata')));
-  -- fix fields of phase 5
+  -- fix fields of phase 6
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5904_distinct_2025-04-27_1';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-10', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-13', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5904_distinct_2025-04-27_1';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-10', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-13', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5904'
-  WHERE `logName` = 'H_5904_distinct_2025-04-27_1';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-10', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-13', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5904_distinct_2025-04-27_1';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-10', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-13', 'Asia/Kolkata')));
   -- relabel phase 6
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-04-27', TIME(`timestamp`, 'Asia/Kolkata')), 'Asia/Kolkata'),
     `logName` = 'H_5904_distinct_2025-04-27_2'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-10', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-13', 'Asia/Kolkata')));
-  -- fix fields of phase 6
+  -- fix fields of phase 7
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5904_distinct_2025-04-27_2';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-28', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-13', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-16', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5904_distinct_2025-04-27_2';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-28', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-13', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-16', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5904'
-  WHERE `logName` = 'H_5904_distinct_2025-04-27_2';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-13', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-16', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5904_distinct_2025-04-27_2';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-28', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-13', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-16', 'Asia/Kolkata')));
   -- relabel phase 7
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-04-28', TIME(`timestamp`, 'Asia/Kolkata')), 'Asia/Kolkata'),
     `logName` = 'H_5904_distinct_2025-04-28_1'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-13', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-16', 'Asia/Kolkata')));
-  -- fix fields of phase 7
+  -- fix fields of phase 8
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-28', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5904_distinct_2025-04-28_1';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-16', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-19', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-28', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5904_distinct_2025-04-28_1';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-16', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-19', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5904'
-  WHERE `logName` = 'H_5904_distinct_2025-04-28_1';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-16', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-19', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-28', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5904_distinct_2025-04-28_1';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-16', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-19', 'Asia/Kolkata')));
   -- relabel phase 8
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-04-28', TIME(`timestamp`, 'Asia/Kolkata')), 'Asia/Kolkata'),
     `logName` = 'H_5904_distinct_2025-04-28_2'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-16', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-19', 'Asia/Kolkata')));
-  -- fix fields of phase 8
+  -- fix fields of phase 9
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-28', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5904_distinct_2025-04-28_2';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-29', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-19', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-22', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-28', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5904_distinct_2025-04-28_2';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-29', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-19', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-22', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5904'
-  WHERE `logName` = 'H_5904_distinct_2025-04-28_2';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-19', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-22', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-28', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5904_distinct_2025-04-28_2';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-29', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-19', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-22', 'Asia/Kolkata')));
   -- relabel phase 9
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-04-29', TIME(`timestamp`, 'Asia/Kolkata')), 'Asia/Kolkata'),
     `logName` = 'H_5904_distinct_2025-04-29_1'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-19', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-22', 'Asia/Kolkata')));
-  -- fix fields of phase 9
+  -- fix fields of phase 10
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-29', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5904_distinct_2025-04-29_1';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-22', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-25', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-29', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5904_distinct_2025-04-29_1';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-22', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-25', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5904'
-  WHERE `logName` = 'H_5904_distinct_2025-04-29_1';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-22', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-25', 'Asia/Kolkata')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-29', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5904_distinct_2025-04-29_1';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-22', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-25', 'Asia/Kolkata')));
   -- relabel phase 10
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-04-29', TIME(`timestamp`, 'Asia/Kolkata')), 'Asia/Kolkata'),
     `logName` = 'H_5904_distinct_2025-04-29_2'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-22', 'Asia/Kolkata') AND `timestamp` < TIMESTAMP('2025-04-25', 'Asia/Kolkata')));
-  -- fix fields of phase 10
-  UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-29', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5904_distinct_2025-04-29_2';
-  UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-29', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5904_distinct_2025-04-29_2';
-  UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`banner_id` = '5904'
-  WHERE `logName` = 'H_5904_distinct_2025-04-29_2';
-  UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-29', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5904_distinct_2025-04-29_2';
   -- insert into target
   INSERT INTO `p`.`d`.`banner_call_data`
-  SELECT * FROM `p`.`d`.`staging` WHERE `logName` IN (SELECT log_name FROM bannerc_phases);
+  SELECT s.* EXCEPT (bannerc_key, bannerc_copy) FROM (
+      SELECT r.*, TO_JSON_STRING(r) AS bannerc_key, ROW_NUMBER() OVER (PARTITION BY TO_JSON_STRING(r)) AS bannerc_copy
+      FROM `p`.`d`.`staging` AS r WHERE r.`logName` IN (SELECT log_name FROM bannerc_phases)
+    ) AS s
+  WHERE NOT EXISTS (
+    SELECT 1 FROM (
+      SELECT r.*, TO_JSON_STRING(r) AS bannerc_key, ROW_NUMBER() OVER (PARTITION BY TO_JSON_STRING(r)) AS bannerc_copy
+      FROM `p`.`d`.`staging_bannerc_plan_cd4c527e2885e40b` AS r WHERE r.`logName` IN (SELECT log_name FROM bannerc_phases)
+    ) AS k
+    WHERE k.bannerc_key = s.bannerc_key AND k.bannerc_copy = s.bannerc_copy
+  );
   -- post-write checks
   ASSERT NOT EXISTS (
       SELECT 1 FROM bannerc_counts AS c

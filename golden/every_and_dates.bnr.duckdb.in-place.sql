@@ -24,13 +24,14 @@ CREATE TABLE IF NOT EXISTS "d"."bannerc_runs" (
 -- snapshot staging
 CREATE TABLE "d"."staging_bannerc_plan_9f06d00cf5fc36e8" AS
 SELECT * FROM "d"."staging"
-WHERE (("timestamp" >= TIMESTAMPTZ '2025-06-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-21 00:00:00+00')) AND (CASE
+WHERE ((("timestamp" >= TIMESTAMPTZ '2025-06-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-21 00:00:00+00')) AND (CASE
         WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-05 00:00:00+00')) THEN 1
         WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-05 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-09 00:00:00+00')) THEN 2
         WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-09 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-13 00:00:00+00')) THEN 3
         WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-13 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-17 00:00:00+00')) THEN 4
         WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-17 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-21 00:00:00+00')) THEN 5
-      END) IS NOT NULL;
+      END) IS NOT NULL)
+   OR "logName" IN ('H_5905_distinct_2025-07-01', 'H_5905_distinct_2025-07-04', 'H_5905_distinct_2025-07-07', 'H_5905_distinct_2025-07-10', 'H_5905_distinct_2025-07-13');
 CREATE TEMP TABLE bannerc_phases AS
 SELECT * FROM (VALUES
   (1, DATE '2025-07-01', 'H_5905_distinct_2025-07-01', '5905', CAST(NULL AS BIGINT), TIMESTAMPTZ '2025-07-01 00:00:00+00', TIMESTAMPTZ '2025-07-02 00:00:00+00', '{"phase":1,"log_name":"H_5905_distinct_2025-07-01","taken_rows":'),
@@ -64,19 +65,14 @@ LEFT JOIN (
   WHERE ("timestamp" >= TIMESTAMPTZ '2025-06-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-21 00:00:00+00')
 ) AS s ON s.bannerc_phase = p.phase
 GROUP BY p.phase;
+CREATE TEMP TABLE bannerc_kept AS
+SELECT rowid AS bannerc_rowid FROM "d"."staging" WHERE "logName" IN (SELECT log_name FROM bannerc_phases);
 SELECT CASE WHEN EXISTS (SELECT 1 FROM "d"."banner_call_data" WHERE "logName" IN (SELECT log_name FROM bannerc_phases))
   THEN error('bannerc check failed: the target already holds rows with this campaign''s log names; inserting again would duplicate them') END AS bannerc_check;
-SELECT CASE WHEN EXISTS (SELECT 1 FROM "d"."staging" WHERE "logName" IN (SELECT log_name FROM bannerc_phases))
-  THEN error('bannerc check failed: the staging table already holds rows with this campaign''s log names; in-place mode would insert them again') END AS bannerc_check;
 SELECT CASE WHEN EXISTS (SELECT 1 FROM bannerc_counts WHERE taken_rows < 1)
   THEN error('bannerc check failed: a phase takes fewer than 1 rows (records_per_phase)') END AS bannerc_check;
 SELECT CASE WHEN (SELECT sum(unreadable_rows + null_timestamp_rows) FROM bannerc_counts) > 0
   THEN error('bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp') END AS bannerc_check;
--- relabel phase 1
-UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1751328000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5905_distinct_2025-07-01'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-05 00:00:00+00'));
 -- fix fields of phase 1
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -86,12 +82,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-07-01' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5905'
     )
-WHERE "logName" = 'H_5905_distinct_2025-07-01';
--- relabel phase 2
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-05 00:00:00+00'));
+-- relabel phase 1
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1751587200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5905_distinct_2025-07-04'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-05 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-09 00:00:00+00'));
+  "timestamp" = to_timestamp((1751328000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5905_distinct_2025-07-01'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-05 00:00:00+00'));
 -- fix fields of phase 2
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -101,12 +97,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-07-04' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5905'
     )
-WHERE "logName" = 'H_5905_distinct_2025-07-04';
--- relabel phase 3
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-05 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-09 00:00:00+00'));
+-- relabel phase 2
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1751846400000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5905_distinct_2025-07-07'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-09 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-13 00:00:00+00'));
+  "timestamp" = to_timestamp((1751587200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5905_distinct_2025-07-04'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-05 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-09 00:00:00+00'));
 -- fix fields of phase 3
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -116,12 +112,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-07-07' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5905'
     )
-WHERE "logName" = 'H_5905_distinct_2025-07-07';
--- relabel phase 4
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-09 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-13 00:00:00+00'));
+-- relabel phase 3
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1752105600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5905_distinct_2025-07-10'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-13 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-17 00:00:00+00'));
+  "timestamp" = to_timestamp((1751846400000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5905_distinct_2025-07-07'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-09 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-13 00:00:00+00'));
 -- fix fields of phase 4
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -131,12 +127,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-07-10' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5905'
     )
-WHERE "logName" = 'H_5905_distinct_2025-07-10';
--- relabel phase 5
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-13 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-17 00:00:00+00'));
+-- relabel phase 4
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1752364800000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5905_distinct_2025-07-13'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-17 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-21 00:00:00+00'));
+  "timestamp" = to_timestamp((1752105600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5905_distinct_2025-07-10'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-13 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-17 00:00:00+00'));
 -- fix fields of phase 5
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -146,10 +142,16 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-07-13' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5905'
     )
-WHERE "logName" = 'H_5905_distinct_2025-07-13';
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-17 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-21 00:00:00+00'));
+-- relabel phase 5
+UPDATE "d"."staging" SET
+  "timestamp" = to_timestamp((1752364800000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5905_distinct_2025-07-13'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-06-17 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-21 00:00:00+00'));
 -- insert into target
 INSERT INTO "d"."banner_call_data"
-SELECT * FROM "d"."staging" WHERE "logName" IN (SELECT log_name FROM bannerc_phases);
+SELECT * FROM "d"."staging" WHERE "logName" IN (SELECT log_name FROM bannerc_phases)
+  AND rowid NOT IN (SELECT bannerc_rowid FROM bannerc_kept);
 -- post-write checks
 CREATE TEMP TABLE bannerc_written AS
 SELECT

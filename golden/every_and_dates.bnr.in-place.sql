@@ -58,105 +58,113 @@ BEGIN
   GROUP BY p.phase;
   ASSERT NOT EXISTS (SELECT 1 FROM `p`.`d`.`banner_call_data` WHERE `logName` IN (SELECT log_name FROM bannerc_phases))
     AS 'bannerc check failed: the target already holds rows with this campaign\'s log names; inserting again would duplicate them';
-  ASSERT NOT EXISTS (SELECT 1 FROM `p`.`d`.`staging` WHERE `logName` IN (SELECT log_name FROM bannerc_phases))
-    AS 'bannerc check failed: the staging table already holds rows with this campaign\'s log names; in-place mode would insert them again';
   ASSERT NOT EXISTS (SELECT 1 FROM bannerc_counts WHERE taken_rows < 1)
     AS 'bannerc check failed: a phase takes fewer than 1 rows (records_per_phase)';
   ASSERT (SELECT SUM(unreadable_rows + null_timestamp_rows) FROM bannerc_counts) <= 0
     AS 'bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp';
+  -- fix fields of phase 1
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-07-01', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-06-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-05', 'UTC')));
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-07-01', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-06-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-05', 'UTC')));
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5905'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-06-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-05', 'UTC')));
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-07-01', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-06-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-05', 'UTC')));
   -- relabel phase 1
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-07-01', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5905_distinct_2025-07-01'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-06-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-05', 'UTC')));
-  -- fix fields of phase 1
+  -- fix fields of phase 2
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-07-01', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5905_distinct_2025-07-01';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-07-04', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-06-05', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-09', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-07-01', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5905_distinct_2025-07-01';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-07-04', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-06-05', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-09', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5905'
-  WHERE `logName` = 'H_5905_distinct_2025-07-01';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-06-05', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-09', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-07-01', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5905_distinct_2025-07-01';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-07-04', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-06-05', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-09', 'UTC')));
   -- relabel phase 2
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-07-04', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5905_distinct_2025-07-04'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-06-05', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-09', 'UTC')));
-  -- fix fields of phase 2
+  -- fix fields of phase 3
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-07-04', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5905_distinct_2025-07-04';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-07-07', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-06-09', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-13', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-07-04', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5905_distinct_2025-07-04';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-07-07', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-06-09', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-13', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5905'
-  WHERE `logName` = 'H_5905_distinct_2025-07-04';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-06-09', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-13', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-07-04', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5905_distinct_2025-07-04';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-07-07', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-06-09', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-13', 'UTC')));
   -- relabel phase 3
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-07-07', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5905_distinct_2025-07-07'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-06-09', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-13', 'UTC')));
-  -- fix fields of phase 3
+  -- fix fields of phase 4
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-07-07', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5905_distinct_2025-07-07';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-07-10', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-06-13', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-17', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-07-07', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5905_distinct_2025-07-07';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-07-10', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-06-13', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-17', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5905'
-  WHERE `logName` = 'H_5905_distinct_2025-07-07';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-06-13', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-17', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-07-07', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5905_distinct_2025-07-07';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-07-10', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-06-13', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-17', 'UTC')));
   -- relabel phase 4
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-07-10', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5905_distinct_2025-07-10'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-06-13', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-17', 'UTC')));
-  -- fix fields of phase 4
+  -- fix fields of phase 5
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-07-10', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5905_distinct_2025-07-10';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-07-13', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-06-17', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-21', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-07-10', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5905_distinct_2025-07-10';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-07-13', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-06-17', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-21', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5905'
-  WHERE `logName` = 'H_5905_distinct_2025-07-10';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-06-17', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-21', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-07-10', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5905_distinct_2025-07-10';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-07-13', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-06-17', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-21', 'UTC')));
   -- relabel phase 5
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-07-13', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5905_distinct_2025-07-13'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-06-17', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-21', 'UTC')));
-  -- fix fields of phase 5
-  UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-07-13', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5905_distinct_2025-07-13';
-  UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-07-13', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5905_distinct_2025-07-13';
-  UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`banner_id` = '5905'
-  WHERE `logName` = 'H_5905_distinct_2025-07-13';
-  UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-07-13', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5905_distinct_2025-07-13';
   -- insert into target
   INSERT INTO `p`.`d`.`banner_call_data`
-  SELECT * FROM `p`.`d`.`staging` WHERE `logName` IN (SELECT log_name FROM bannerc_phases);
+  SELECT s.* EXCEPT (bannerc_key, bannerc_copy) FROM (
+      SELECT r.*, TO_JSON_STRING(r) AS bannerc_key, ROW_NUMBER() OVER (PARTITION BY TO_JSON_STRING(r)) AS bannerc_copy
+      FROM `p`.`d`.`staging` AS r WHERE r.`logName` IN (SELECT log_name FROM bannerc_phases)
+    ) AS s
+  WHERE NOT EXISTS (
+    SELECT 1 FROM (
+      SELECT r.*, TO_JSON_STRING(r) AS bannerc_key, ROW_NUMBER() OVER (PARTITION BY TO_JSON_STRING(r)) AS bannerc_copy
+      FROM `p`.`d`.`staging_bannerc_plan_9f06d00cf5fc36e8` AS r WHERE r.`logName` IN (SELECT log_name FROM bannerc_phases)
+    ) AS k
+    WHERE k.bannerc_key = s.bannerc_key AND k.bannerc_copy = s.bannerc_copy
+  );
   -- post-write checks
   ASSERT NOT EXISTS (
       SELECT 1 FROM bannerc_counts AS c

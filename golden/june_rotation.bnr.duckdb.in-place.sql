@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS "d"."bannerc_runs" (
 -- snapshot staging
 CREATE TABLE "d"."staging_bannerc_plan_2bd09fd56e2eefae" AS
 SELECT * FROM "d"."staging"
-WHERE (("timestamp" >= TIMESTAMPTZ '2025-05-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-01 00:00:00+00')) AND (CASE
+WHERE ((("timestamp" >= TIMESTAMPTZ '2025-05-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-01 00:00:00+00')) AND (CASE
         WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-02 00:00:00+00')) THEN 1
         WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-02 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-03 00:00:00+00')) THEN 2
         WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-03 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-04 00:00:00+00')) THEN 3
@@ -55,7 +55,8 @@ WHERE (("timestamp" >= TIMESTAMPTZ '2025-05-01 00:00:00+00' AND "timestamp" < TI
         WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-28 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-29 00:00:00+00')) THEN 28
         WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-29 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-30 00:00:00+00')) THEN 29
         WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-30 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-01 00:00:00+00')) THEN 30
-      END) IS NOT NULL;
+      END) IS NOT NULL)
+   OR "logName" IN ('H_5901_distinct_2025-06-01', 'H_5901_distinct_2025-06-02', 'H_5901_distinct_2025-06-03', 'H_5902_distinct_2025-06-04', 'H_5902_distinct_2025-06-05', 'H_5902_distinct_2025-06-06', 'H_5903_distinct_2025-06-07', 'H_5903_distinct_2025-06-08', 'H_5903_distinct_2025-06-09', 'H_5901_distinct_2025-06-10', 'H_5901_distinct_2025-06-11', 'H_5901_distinct_2025-06-12', 'H_5902_distinct_2025-06-13', 'H_5902_distinct_2025-06-14', 'H_5902_distinct_2025-06-15', 'H_5903_distinct_2025-06-16', 'H_5903_distinct_2025-06-17', 'H_5903_distinct_2025-06-18', 'H_5901_distinct_2025-06-19', 'H_5901_distinct_2025-06-20', 'H_5901_distinct_2025-06-21', 'H_5902_distinct_2025-06-22', 'H_5902_distinct_2025-06-23', 'H_5902_distinct_2025-06-24', 'H_5903_distinct_2025-06-25', 'H_5903_distinct_2025-06-26', 'H_5903_distinct_2025-06-27', 'H_5901_distinct_2025-06-28', 'H_5901_distinct_2025-06-29', 'H_5901_distinct_2025-06-30');
 CREATE TEMP TABLE bannerc_phases AS
 SELECT * FROM (VALUES
   (1, DATE '2025-06-01', 'H_5901_distinct_2025-06-01', '5901', 500000, TIMESTAMPTZ '2025-06-01 00:00:00+00', TIMESTAMPTZ '2025-06-02 00:00:00+00', '{"phase":1,"log_name":"H_5901_distinct_2025-06-01","taken_rows":'),
@@ -139,19 +140,14 @@ LEFT JOIN (
   WHERE ("timestamp" >= TIMESTAMPTZ '2025-05-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-01 00:00:00+00')
 ) AS s ON s.bannerc_phase = p.phase
 GROUP BY p.phase;
+CREATE TEMP TABLE bannerc_kept AS
+SELECT rowid AS bannerc_rowid FROM "d"."staging" WHERE "logName" IN (SELECT log_name FROM bannerc_phases);
 SELECT CASE WHEN EXISTS (SELECT 1 FROM "d"."banner_call_data" WHERE "logName" IN (SELECT log_name FROM bannerc_phases))
   THEN error('bannerc check failed: the target already holds rows with this campaign''s log names; inserting again would duplicate them') END AS bannerc_check;
-SELECT CASE WHEN EXISTS (SELECT 1 FROM "d"."staging" WHERE "logName" IN (SELECT log_name FROM bannerc_phases))
-  THEN error('bannerc check failed: the staging table already holds rows with this campaign''s log names; in-place mode would insert them again') END AS bannerc_check;
 SELECT CASE WHEN EXISTS (SELECT 1 FROM bannerc_counts WHERE taken_rows < 1)
   THEN error('bannerc check failed: a phase takes fewer than 1 rows (records_per_phase)') END AS bannerc_check;
 SELECT CASE WHEN (SELECT sum(unreadable_rows + null_timestamp_rows) FROM bannerc_counts) > 0
   THEN error('bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp') END AS bannerc_check;
--- relabel phase 1
-UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1748736000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5901_distinct_2025-06-01'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-02 00:00:00+00'));
 -- fix fields of phase 1
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -161,12 +157,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-01' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5901'
     )
-WHERE "logName" = 'H_5901_distinct_2025-06-01';
--- relabel phase 2
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-02 00:00:00+00'));
+-- relabel phase 1
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1748822400000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5901_distinct_2025-06-02'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-02 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-03 00:00:00+00'));
+  "timestamp" = to_timestamp((1748736000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5901_distinct_2025-06-01'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-02 00:00:00+00'));
 -- fix fields of phase 2
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -176,12 +172,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-02' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5901'
     )
-WHERE "logName" = 'H_5901_distinct_2025-06-02';
--- relabel phase 3
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-02 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-03 00:00:00+00'));
+-- relabel phase 2
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1748908800000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5901_distinct_2025-06-03'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-03 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-04 00:00:00+00'));
+  "timestamp" = to_timestamp((1748822400000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5901_distinct_2025-06-02'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-02 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-03 00:00:00+00'));
 -- fix fields of phase 3
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -191,12 +187,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-03' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5901'
     )
-WHERE "logName" = 'H_5901_distinct_2025-06-03';
--- relabel phase 4
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-03 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-04 00:00:00+00'));
+-- relabel phase 3
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1748995200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5902_distinct_2025-06-04'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-04 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-05 00:00:00+00'));
+  "timestamp" = to_timestamp((1748908800000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5901_distinct_2025-06-03'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-03 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-04 00:00:00+00'));
 -- fix fields of phase 4
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -206,12 +202,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-04' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5902'
     )
-WHERE "logName" = 'H_5902_distinct_2025-06-04';
--- relabel phase 5
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-04 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-05 00:00:00+00'));
+-- relabel phase 4
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1749081600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5902_distinct_2025-06-05'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-05 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-06 00:00:00+00'));
+  "timestamp" = to_timestamp((1748995200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5902_distinct_2025-06-04'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-04 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-05 00:00:00+00'));
 -- fix fields of phase 5
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -221,12 +217,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-05' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5902'
     )
-WHERE "logName" = 'H_5902_distinct_2025-06-05';
--- relabel phase 6
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-05 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-06 00:00:00+00'));
+-- relabel phase 5
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1749168000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5902_distinct_2025-06-06'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-06 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-07 00:00:00+00'));
+  "timestamp" = to_timestamp((1749081600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5902_distinct_2025-06-05'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-05 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-06 00:00:00+00'));
 -- fix fields of phase 6
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -236,12 +232,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-06' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5902'
     )
-WHERE "logName" = 'H_5902_distinct_2025-06-06';
--- relabel phase 7
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-06 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-07 00:00:00+00'));
+-- relabel phase 6
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1749254400000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5903_distinct_2025-06-07'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-07 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-08 00:00:00+00'));
+  "timestamp" = to_timestamp((1749168000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5902_distinct_2025-06-06'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-06 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-07 00:00:00+00'));
 -- fix fields of phase 7
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -251,12 +247,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-07' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
-WHERE "logName" = 'H_5903_distinct_2025-06-07';
--- relabel phase 8
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-07 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-08 00:00:00+00'));
+-- relabel phase 7
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1749340800000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5903_distinct_2025-06-08'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-08 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-09 00:00:00+00'));
+  "timestamp" = to_timestamp((1749254400000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5903_distinct_2025-06-07'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-07 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-08 00:00:00+00'));
 -- fix fields of phase 8
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -266,12 +262,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-08' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
-WHERE "logName" = 'H_5903_distinct_2025-06-08';
--- relabel phase 9
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-08 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-09 00:00:00+00'));
+-- relabel phase 8
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1749427200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5903_distinct_2025-06-09'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-09 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-10 00:00:00+00'));
+  "timestamp" = to_timestamp((1749340800000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5903_distinct_2025-06-08'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-08 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-09 00:00:00+00'));
 -- fix fields of phase 9
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -281,12 +277,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-09' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
-WHERE "logName" = 'H_5903_distinct_2025-06-09';
--- relabel phase 10
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-09 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-10 00:00:00+00'));
+-- relabel phase 9
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1749513600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5901_distinct_2025-06-10'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-10 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-11 00:00:00+00'));
+  "timestamp" = to_timestamp((1749427200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5903_distinct_2025-06-09'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-09 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-10 00:00:00+00'));
 -- fix fields of phase 10
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -296,12 +292,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-10' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5901'
     )
-WHERE "logName" = 'H_5901_distinct_2025-06-10';
--- relabel phase 11
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-10 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-11 00:00:00+00'));
+-- relabel phase 10
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1749600000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5901_distinct_2025-06-11'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-11 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-12 00:00:00+00'));
+  "timestamp" = to_timestamp((1749513600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5901_distinct_2025-06-10'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-10 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-11 00:00:00+00'));
 -- fix fields of phase 11
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -311,12 +307,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-11' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5901'
     )
-WHERE "logName" = 'H_5901_distinct_2025-06-11';
--- relabel phase 12
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-11 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-12 00:00:00+00'));
+-- relabel phase 11
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1749686400000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5901_distinct_2025-06-12'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-12 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-13 00:00:00+00'));
+  "timestamp" = to_timestamp((1749600000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5901_distinct_2025-06-11'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-11 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-12 00:00:00+00'));
 -- fix fields of phase 12
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -326,12 +322,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-12' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5901'
     )
-WHERE "logName" = 'H_5901_distinct_2025-06-12';
--- relabel phase 13
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-12 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-13 00:00:00+00'));
+-- relabel phase 12
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1749772800000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5902_distinct_2025-06-13'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-13 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-14 00:00:00+00'));
+  "timestamp" = to_timestamp((1749686400000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5901_distinct_2025-06-12'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-12 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-13 00:00:00+00'));
 -- fix fields of phase 13
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -341,12 +337,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-13' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5902'
     )
-WHERE "logName" = 'H_5902_distinct_2025-06-13';
--- relabel phase 14
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-13 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-14 00:00:00+00'));
+-- relabel phase 13
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1749859200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5902_distinct_2025-06-14'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-14 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-15 00:00:00+00'));
+  "timestamp" = to_timestamp((1749772800000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5902_distinct_2025-06-13'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-13 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-14 00:00:00+00'));
 -- fix fields of phase 14
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -356,12 +352,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-14' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5902'
     )
-WHERE "logName" = 'H_5902_distinct_2025-06-14';
--- relabel phase 15
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-14 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-15 00:00:00+00'));
+-- relabel phase 14
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1749945600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5902_distinct_2025-06-15'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-15 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-16 00:00:00+00'));
+  "timestamp" = to_timestamp((1749859200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5902_distinct_2025-06-14'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-14 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-15 00:00:00+00'));
 -- fix fields of phase 15
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -371,12 +367,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-15' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5902'
     )
-WHERE "logName" = 'H_5902_distinct_2025-06-15';
--- relabel phase 16
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-15 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-16 00:00:00+00'));
+-- relabel phase 15
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1750032000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5903_distinct_2025-06-16'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-16 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-17 00:00:00+00'));
+  "timestamp" = to_timestamp((1749945600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5902_distinct_2025-06-15'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-15 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-16 00:00:00+00'));
 -- fix fields of phase 16
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -386,12 +382,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-16' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
-WHERE "logName" = 'H_5903_distinct_2025-06-16';
--- relabel phase 17
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-16 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-17 00:00:00+00'));
+-- relabel phase 16
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1750118400000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5903_distinct_2025-06-17'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-17 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-18 00:00:00+00'));
+  "timestamp" = to_timestamp((1750032000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5903_distinct_2025-06-16'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-16 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-17 00:00:00+00'));
 -- fix fields of phase 17
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -401,12 +397,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-17' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
-WHERE "logName" = 'H_5903_distinct_2025-06-17';
--- relabel phase 18
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-17 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-18 00:00:00+00'));
+-- relabel phase 17
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1750204800000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5903_distinct_2025-06-18'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-18 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-19 00:00:00+00'));
+  "timestamp" = to_timestamp((1750118400000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5903_distinct_2025-06-17'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-17 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-18 00:00:00+00'));
 -- fix fields of phase 18
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -416,12 +412,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-18' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
-WHERE "logName" = 'H_5903_distinct_2025-06-18';
--- relabel phase 19
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-18 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-19 00:00:00+00'));
+-- relabel phase 18
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1750291200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5901_distinct_2025-06-19'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-19 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-20 00:00:00+00'));
+  "timestamp" = to_timestamp((1750204800000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5903_distinct_2025-06-18'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-18 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-19 00:00:00+00'));
 -- fix fields of phase 19
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -431,12 +427,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-19' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5901'
     )
-WHERE "logName" = 'H_5901_distinct_2025-06-19';
--- relabel phase 20
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-19 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-20 00:00:00+00'));
+-- relabel phase 19
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1750377600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5901_distinct_2025-06-20'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-20 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-21 00:00:00+00'));
+  "timestamp" = to_timestamp((1750291200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5901_distinct_2025-06-19'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-19 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-20 00:00:00+00'));
 -- fix fields of phase 20
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -446,12 +442,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-20' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5901'
     )
-WHERE "logName" = 'H_5901_distinct_2025-06-20';
--- relabel phase 21
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-20 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-21 00:00:00+00'));
+-- relabel phase 20
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1750464000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5901_distinct_2025-06-21'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-21 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-22 00:00:00+00'));
+  "timestamp" = to_timestamp((1750377600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5901_distinct_2025-06-20'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-20 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-21 00:00:00+00'));
 -- fix fields of phase 21
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -461,12 +457,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-21' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5901'
     )
-WHERE "logName" = 'H_5901_distinct_2025-06-21';
--- relabel phase 22
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-21 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-22 00:00:00+00'));
+-- relabel phase 21
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1750550400000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5902_distinct_2025-06-22'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-22 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-23 00:00:00+00'));
+  "timestamp" = to_timestamp((1750464000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5901_distinct_2025-06-21'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-21 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-22 00:00:00+00'));
 -- fix fields of phase 22
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -476,12 +472,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-22' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5902'
     )
-WHERE "logName" = 'H_5902_distinct_2025-06-22';
--- relabel phase 23
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-22 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-23 00:00:00+00'));
+-- relabel phase 22
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1750636800000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5902_distinct_2025-06-23'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-23 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-24 00:00:00+00'));
+  "timestamp" = to_timestamp((1750550400000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5902_distinct_2025-06-22'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-22 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-23 00:00:00+00'));
 -- fix fields of phase 23
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -491,12 +487,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-23' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5902'
     )
-WHERE "logName" = 'H_5902_distinct_2025-06-23';
--- relabel phase 24
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-23 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-24 00:00:00+00'));
+-- relabel phase 23
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1750723200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5902_distinct_2025-06-24'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-24 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-25 00:00:00+00'));
+  "timestamp" = to_timestamp((1750636800000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5902_distinct_2025-06-23'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-23 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-24 00:00:00+00'));
 -- fix fields of phase 24
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -506,12 +502,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-24' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5902'
     )
-WHERE "logName" = 'H_5902_distinct_2025-06-24';
--- relabel phase 25
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-24 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-25 00:00:00+00'));
+-- relabel phase 24
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1750809600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5903_distinct_2025-06-25'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-25 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-26 00:00:00+00'));
+  "timestamp" = to_timestamp((1750723200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5902_distinct_2025-06-24'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-24 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-25 00:00:00+00'));
 -- fix fields of phase 25
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -521,12 +517,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-25' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
-WHERE "logName" = 'H_5903_distinct_2025-06-25';
--- relabel phase 26
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-25 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-26 00:00:00+00'));
+-- relabel phase 25
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1750896000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5903_distinct_2025-06-26'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-26 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-27 00:00:00+00'));
+  "timestamp" = to_timestamp((1750809600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5903_distinct_2025-06-25'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-25 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-26 00:00:00+00'));
 -- fix fields of phase 26
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -536,12 +532,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-26' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
-WHERE "logName" = 'H_5903_distinct_2025-06-26';
--- relabel phase 27
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-26 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-27 00:00:00+00'));
+-- relabel phase 26
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1750982400000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5903_distinct_2025-06-27'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-27 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-28 00:00:00+00'));
+  "timestamp" = to_timestamp((1750896000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5903_distinct_2025-06-26'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-26 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-27 00:00:00+00'));
 -- fix fields of phase 27
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -551,12 +547,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-27' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
-WHERE "logName" = 'H_5903_distinct_2025-06-27';
--- relabel phase 28
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-27 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-28 00:00:00+00'));
+-- relabel phase 27
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1751068800000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5901_distinct_2025-06-28'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-28 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-29 00:00:00+00'));
+  "timestamp" = to_timestamp((1750982400000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5903_distinct_2025-06-27'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-27 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-28 00:00:00+00'));
 -- fix fields of phase 28
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -566,12 +562,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-28' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5901'
     )
-WHERE "logName" = 'H_5901_distinct_2025-06-28';
--- relabel phase 29
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-28 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-29 00:00:00+00'));
+-- relabel phase 28
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1751155200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5901_distinct_2025-06-29'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-29 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-30 00:00:00+00'));
+  "timestamp" = to_timestamp((1751068800000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5901_distinct_2025-06-28'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-28 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-29 00:00:00+00'));
 -- fix fields of phase 29
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -581,12 +577,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-29' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5901'
     )
-WHERE "logName" = 'H_5901_distinct_2025-06-29';
--- relabel phase 30
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-29 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-30 00:00:00+00'));
+-- relabel phase 29
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1751241600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5901_distinct_2025-06-30'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-30 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-01 00:00:00+00'));
+  "timestamp" = to_timestamp((1751155200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5901_distinct_2025-06-29'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-29 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-30 00:00:00+00'));
 -- fix fields of phase 30
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -596,10 +592,16 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-06-30' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5901'
     )
-WHERE "logName" = 'H_5901_distinct_2025-06-30';
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-30 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-01 00:00:00+00'));
+-- relabel phase 30
+UPDATE "d"."staging" SET
+  "timestamp" = to_timestamp((1751241600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5901_distinct_2025-06-30'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-05-30 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-06-01 00:00:00+00'));
 -- insert into target
 INSERT INTO "d"."banner_call_data"
-SELECT * FROM "d"."staging" WHERE "logName" IN (SELECT log_name FROM bannerc_phases);
+SELECT * FROM "d"."staging" WHERE "logName" IN (SELECT log_name FROM bannerc_phases)
+  AND rowid NOT IN (SELECT bannerc_rowid FROM bannerc_kept);
 -- post-write checks
 CREATE TEMP TABLE bannerc_written AS
 SELECT

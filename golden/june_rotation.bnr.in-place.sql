@@ -108,555 +108,563 @@ BEGIN
   GROUP BY p.phase;
   ASSERT NOT EXISTS (SELECT 1 FROM `p`.`d`.`banner_call_data` WHERE `logName` IN (SELECT log_name FROM bannerc_phases))
     AS 'bannerc check failed: the target already holds rows with this campaign\'s log names; inserting again would duplicate them';
-  ASSERT NOT EXISTS (SELECT 1 FROM `p`.`d`.`staging` WHERE `logName` IN (SELECT log_name FROM bannerc_phases))
-    AS 'bannerc check failed: the staging table already holds rows with this campaign\'s log names; in-place mode would insert them again';
   ASSERT NOT EXISTS (SELECT 1 FROM bannerc_counts WHERE taken_rows < 1)
     AS 'bannerc check failed: a phase takes fewer than 1 rows (records_per_phase)';
   ASSERT (SELECT SUM(unreadable_rows + null_timestamp_rows) FROM bannerc_counts) <= 0
     AS 'bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp';
+  -- fix fields of phase 1
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-01', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-02', 'UTC')));
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-01', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-02', 'UTC')));
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5901'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-02', 'UTC')));
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-01', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-02', 'UTC')));
   -- relabel phase 1
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-01', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5901_distinct_2025-06-01'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-02', 'UTC')));
-  -- fix fields of phase 1
+  -- fix fields of phase 2
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-01', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5901_distinct_2025-06-01';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-02', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-02', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-03', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-01', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5901_distinct_2025-06-01';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-02', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-02', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-03', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5901'
-  WHERE `logName` = 'H_5901_distinct_2025-06-01';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-02', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-03', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-01', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5901_distinct_2025-06-01';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-02', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-02', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-03', 'UTC')));
   -- relabel phase 2
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-02', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5901_distinct_2025-06-02'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-02', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-03', 'UTC')));
-  -- fix fields of phase 2
+  -- fix fields of phase 3
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-02', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5901_distinct_2025-06-02';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-03', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-03', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-04', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-02', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5901_distinct_2025-06-02';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-03', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-03', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-04', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5901'
-  WHERE `logName` = 'H_5901_distinct_2025-06-02';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-03', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-04', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-02', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5901_distinct_2025-06-02';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-03', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-03', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-04', 'UTC')));
   -- relabel phase 3
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-03', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5901_distinct_2025-06-03'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-03', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-04', 'UTC')));
-  -- fix fields of phase 3
+  -- fix fields of phase 4
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-03', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5901_distinct_2025-06-03';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-04', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-04', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-05', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-03', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5901_distinct_2025-06-03';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-04', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-04', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-05', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`banner_id` = '5901'
-  WHERE `logName` = 'H_5901_distinct_2025-06-03';
+    `jsonPayload`.`banner_id` = '5902'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-04', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-05', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-03', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5901_distinct_2025-06-03';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-04', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-04', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-05', 'UTC')));
   -- relabel phase 4
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-04', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5902_distinct_2025-06-04'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-04', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-05', 'UTC')));
-  -- fix fields of phase 4
+  -- fix fields of phase 5
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-04', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5902_distinct_2025-06-04';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-05', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-05', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-06', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-04', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5902_distinct_2025-06-04';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-05', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-05', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-06', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5902'
-  WHERE `logName` = 'H_5902_distinct_2025-06-04';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-05', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-06', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-04', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5902_distinct_2025-06-04';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-05', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-05', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-06', 'UTC')));
   -- relabel phase 5
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-05', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5902_distinct_2025-06-05'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-05', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-06', 'UTC')));
-  -- fix fields of phase 5
+  -- fix fields of phase 6
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-05', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5902_distinct_2025-06-05';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-06', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-06', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-07', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-05', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5902_distinct_2025-06-05';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-06', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-06', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-07', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5902'
-  WHERE `logName` = 'H_5902_distinct_2025-06-05';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-06', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-07', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-05', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5902_distinct_2025-06-05';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-06', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-06', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-07', 'UTC')));
   -- relabel phase 6
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-06', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5902_distinct_2025-06-06'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-06', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-07', 'UTC')));
-  -- fix fields of phase 6
+  -- fix fields of phase 7
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-06', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5902_distinct_2025-06-06';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-07', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-07', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-08', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-06', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5902_distinct_2025-06-06';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-07', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-07', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-08', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`banner_id` = '5902'
-  WHERE `logName` = 'H_5902_distinct_2025-06-06';
+    `jsonPayload`.`banner_id` = '5903'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-07', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-08', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-06', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5902_distinct_2025-06-06';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-07', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-07', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-08', 'UTC')));
   -- relabel phase 7
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-07', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5903_distinct_2025-06-07'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-07', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-08', 'UTC')));
-  -- fix fields of phase 7
+  -- fix fields of phase 8
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-07', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5903_distinct_2025-06-07';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-08', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-08', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-09', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-07', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5903_distinct_2025-06-07';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-08', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-08', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-09', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5903'
-  WHERE `logName` = 'H_5903_distinct_2025-06-07';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-08', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-09', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-07', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5903_distinct_2025-06-07';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-08', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-08', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-09', 'UTC')));
   -- relabel phase 8
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-08', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5903_distinct_2025-06-08'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-08', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-09', 'UTC')));
-  -- fix fields of phase 8
+  -- fix fields of phase 9
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-08', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5903_distinct_2025-06-08';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-09', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-09', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-10', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-08', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5903_distinct_2025-06-08';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-09', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-09', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-10', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5903'
-  WHERE `logName` = 'H_5903_distinct_2025-06-08';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-09', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-10', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-08', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5903_distinct_2025-06-08';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-09', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-09', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-10', 'UTC')));
   -- relabel phase 9
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-09', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5903_distinct_2025-06-09'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-09', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-10', 'UTC')));
-  -- fix fields of phase 9
+  -- fix fields of phase 10
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-09', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5903_distinct_2025-06-09';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-10', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-10', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-11', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-09', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5903_distinct_2025-06-09';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-10', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-10', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-11', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`banner_id` = '5903'
-  WHERE `logName` = 'H_5903_distinct_2025-06-09';
+    `jsonPayload`.`banner_id` = '5901'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-10', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-11', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-09', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5903_distinct_2025-06-09';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-10', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-10', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-11', 'UTC')));
   -- relabel phase 10
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-10', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5901_distinct_2025-06-10'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-10', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-11', 'UTC')));
-  -- fix fields of phase 10
+  -- fix fields of phase 11
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-10', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5901_distinct_2025-06-10';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-11', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-11', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-12', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-10', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5901_distinct_2025-06-10';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-11', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-11', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-12', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5901'
-  WHERE `logName` = 'H_5901_distinct_2025-06-10';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-11', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-12', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-10', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5901_distinct_2025-06-10';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-11', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-11', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-12', 'UTC')));
   -- relabel phase 11
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-11', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5901_distinct_2025-06-11'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-11', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-12', 'UTC')));
-  -- fix fields of phase 11
+  -- fix fields of phase 12
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-11', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5901_distinct_2025-06-11';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-12', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-12', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-13', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-11', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5901_distinct_2025-06-11';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-12', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-12', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-13', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5901'
-  WHERE `logName` = 'H_5901_distinct_2025-06-11';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-12', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-13', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-11', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5901_distinct_2025-06-11';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-12', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-12', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-13', 'UTC')));
   -- relabel phase 12
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-12', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5901_distinct_2025-06-12'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-12', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-13', 'UTC')));
-  -- fix fields of phase 12
+  -- fix fields of phase 13
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-12', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5901_distinct_2025-06-12';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-13', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-13', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-14', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-12', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5901_distinct_2025-06-12';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-13', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-13', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-14', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`banner_id` = '5901'
-  WHERE `logName` = 'H_5901_distinct_2025-06-12';
+    `jsonPayload`.`banner_id` = '5902'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-13', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-14', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-12', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5901_distinct_2025-06-12';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-13', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-13', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-14', 'UTC')));
   -- relabel phase 13
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-13', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5902_distinct_2025-06-13'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-13', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-14', 'UTC')));
-  -- fix fields of phase 13
+  -- fix fields of phase 14
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-13', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5902_distinct_2025-06-13';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-14', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-14', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-15', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-13', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5902_distinct_2025-06-13';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-14', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-14', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-15', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5902'
-  WHERE `logName` = 'H_5902_distinct_2025-06-13';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-14', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-15', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-13', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5902_distinct_2025-06-13';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-14', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-14', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-15', 'UTC')));
   -- relabel phase 14
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-14', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5902_distinct_2025-06-14'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-14', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-15', 'UTC')));
-  -- fix fields of phase 14
+  -- fix fields of phase 15
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-14', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5902_distinct_2025-06-14';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-15', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-15', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-16', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-14', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5902_distinct_2025-06-14';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-15', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-15', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-16', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5902'
-  WHERE `logName` = 'H_5902_distinct_2025-06-14';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-15', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-16', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-14', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5902_distinct_2025-06-14';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-15', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-15', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-16', 'UTC')));
   -- relabel phase 15
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-15', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5902_distinct_2025-06-15'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-15', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-16', 'UTC')));
-  -- fix fields of phase 15
+  -- fix fields of phase 16
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-15', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5902_distinct_2025-06-15';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-16', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-16', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-17', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-15', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5902_distinct_2025-06-15';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-16', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-16', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-17', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`banner_id` = '5902'
-  WHERE `logName` = 'H_5902_distinct_2025-06-15';
+    `jsonPayload`.`banner_id` = '5903'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-16', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-17', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-15', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5902_distinct_2025-06-15';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-16', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-16', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-17', 'UTC')));
   -- relabel phase 16
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-16', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5903_distinct_2025-06-16'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-16', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-17', 'UTC')));
-  -- fix fields of phase 16
+  -- fix fields of phase 17
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-16', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5903_distinct_2025-06-16';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-17', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-17', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-18', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-16', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5903_distinct_2025-06-16';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-17', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-17', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-18', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5903'
-  WHERE `logName` = 'H_5903_distinct_2025-06-16';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-17', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-18', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-16', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5903_distinct_2025-06-16';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-17', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-17', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-18', 'UTC')));
   -- relabel phase 17
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-17', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5903_distinct_2025-06-17'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-17', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-18', 'UTC')));
-  -- fix fields of phase 17
+  -- fix fields of phase 18
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-17', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5903_distinct_2025-06-17';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-18', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-18', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-19', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-17', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5903_distinct_2025-06-17';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-18', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-18', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-19', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5903'
-  WHERE `logName` = 'H_5903_distinct_2025-06-17';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-18', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-19', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-17', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5903_distinct_2025-06-17';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-18', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-18', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-19', 'UTC')));
   -- relabel phase 18
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-18', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5903_distinct_2025-06-18'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-18', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-19', 'UTC')));
-  -- fix fields of phase 18
+  -- fix fields of phase 19
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-18', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5903_distinct_2025-06-18';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-19', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-19', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-20', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-18', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5903_distinct_2025-06-18';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-19', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-19', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-20', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`banner_id` = '5903'
-  WHERE `logName` = 'H_5903_distinct_2025-06-18';
+    `jsonPayload`.`banner_id` = '5901'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-19', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-20', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-18', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5903_distinct_2025-06-18';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-19', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-19', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-20', 'UTC')));
   -- relabel phase 19
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-19', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5901_distinct_2025-06-19'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-19', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-20', 'UTC')));
-  -- fix fields of phase 19
+  -- fix fields of phase 20
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-19', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5901_distinct_2025-06-19';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-20', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-20', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-21', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-19', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5901_distinct_2025-06-19';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-20', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-20', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-21', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5901'
-  WHERE `logName` = 'H_5901_distinct_2025-06-19';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-20', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-21', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-19', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5901_distinct_2025-06-19';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-20', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-20', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-21', 'UTC')));
   -- relabel phase 20
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-20', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5901_distinct_2025-06-20'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-20', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-21', 'UTC')));
-  -- fix fields of phase 20
+  -- fix fields of phase 21
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-20', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5901_distinct_2025-06-20';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-21', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-21', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-22', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-20', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5901_distinct_2025-06-20';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-21', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-21', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-22', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5901'
-  WHERE `logName` = 'H_5901_distinct_2025-06-20';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-21', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-22', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-20', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5901_distinct_2025-06-20';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-21', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-21', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-22', 'UTC')));
   -- relabel phase 21
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-21', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5901_distinct_2025-06-21'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-21', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-22', 'UTC')));
-  -- fix fields of phase 21
+  -- fix fields of phase 22
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-21', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5901_distinct_2025-06-21';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-22', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-22', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-23', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-21', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5901_distinct_2025-06-21';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-22', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-22', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-23', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`banner_id` = '5901'
-  WHERE `logName` = 'H_5901_distinct_2025-06-21';
+    `jsonPayload`.`banner_id` = '5902'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-22', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-23', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-21', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5901_distinct_2025-06-21';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-22', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-22', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-23', 'UTC')));
   -- relabel phase 22
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-22', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5902_distinct_2025-06-22'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-22', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-23', 'UTC')));
-  -- fix fields of phase 22
+  -- fix fields of phase 23
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-22', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5902_distinct_2025-06-22';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-23', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-23', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-24', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-22', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5902_distinct_2025-06-22';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-23', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-23', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-24', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5902'
-  WHERE `logName` = 'H_5902_distinct_2025-06-22';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-23', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-24', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-22', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5902_distinct_2025-06-22';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-23', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-23', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-24', 'UTC')));
   -- relabel phase 23
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-23', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5902_distinct_2025-06-23'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-23', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-24', 'UTC')));
-  -- fix fields of phase 23
+  -- fix fields of phase 24
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-23', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5902_distinct_2025-06-23';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-24', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-24', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-25', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-23', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5902_distinct_2025-06-23';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-24', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-24', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-25', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5902'
-  WHERE `logName` = 'H_5902_distinct_2025-06-23';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-24', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-25', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-23', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5902_distinct_2025-06-23';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-24', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-24', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-25', 'UTC')));
   -- relabel phase 24
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-24', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5902_distinct_2025-06-24'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-24', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-25', 'UTC')));
-  -- fix fields of phase 24
+  -- fix fields of phase 25
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-24', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5902_distinct_2025-06-24';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-25', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-26', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-24', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5902_distinct_2025-06-24';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-25', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-26', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`banner_id` = '5902'
-  WHERE `logName` = 'H_5902_distinct_2025-06-24';
+    `jsonPayload`.`banner_id` = '5903'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-25', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-26', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-24', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5902_distinct_2025-06-24';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-25', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-26', 'UTC')));
   -- relabel phase 25
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-25', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5903_distinct_2025-06-25'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-25', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-26', 'UTC')));
-  -- fix fields of phase 25
+  -- fix fields of phase 26
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5903_distinct_2025-06-25';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-26', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-27', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5903_distinct_2025-06-25';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-26', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-27', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5903'
-  WHERE `logName` = 'H_5903_distinct_2025-06-25';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-26', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-27', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5903_distinct_2025-06-25';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-26', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-27', 'UTC')));
   -- relabel phase 26
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-26', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5903_distinct_2025-06-26'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-26', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-27', 'UTC')));
-  -- fix fields of phase 26
+  -- fix fields of phase 27
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5903_distinct_2025-06-26';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-27', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-28', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5903_distinct_2025-06-26';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-27', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-28', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5903'
-  WHERE `logName` = 'H_5903_distinct_2025-06-26';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-27', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-28', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5903_distinct_2025-06-26';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-27', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-28', 'UTC')));
   -- relabel phase 27
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-27', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5903_distinct_2025-06-27'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-27', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-28', 'UTC')));
-  -- fix fields of phase 27
+  -- fix fields of phase 28
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5903_distinct_2025-06-27';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-28', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-28', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-29', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5903_distinct_2025-06-27';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-28', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-28', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-29', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`banner_id` = '5903'
-  WHERE `logName` = 'H_5903_distinct_2025-06-27';
+    `jsonPayload`.`banner_id` = '5901'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-28', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-29', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5903_distinct_2025-06-27';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-28', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-28', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-29', 'UTC')));
   -- relabel phase 28
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-28', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5901_distinct_2025-06-28'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-28', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-29', 'UTC')));
-  -- fix fields of phase 28
+  -- fix fields of phase 29
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-28', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5901_distinct_2025-06-28';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-29', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-29', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-30', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-28', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5901_distinct_2025-06-28';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-29', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-29', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-30', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5901'
-  WHERE `logName` = 'H_5901_distinct_2025-06-28';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-29', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-30', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-28', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5901_distinct_2025-06-28';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-29', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-29', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-30', 'UTC')));
   -- relabel phase 29
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-29', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5901_distinct_2025-06-29'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-29', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-30', 'UTC')));
-  -- fix fields of phase 29
+  -- fix fields of phase 30
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-29', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5901_distinct_2025-06-29';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-30', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-30', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-01', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-29', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5901_distinct_2025-06-29';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-30', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-30', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-01', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5901'
-  WHERE `logName` = 'H_5901_distinct_2025-06-29';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-30', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-01', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-29', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5901_distinct_2025-06-29';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-30', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-30', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-01', 'UTC')));
   -- relabel phase 30
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-06-30', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5901_distinct_2025-06-30'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-05-30', 'UTC') AND `timestamp` < TIMESTAMP('2025-06-01', 'UTC')));
-  -- fix fields of phase 30
-  UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-06-30', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5901_distinct_2025-06-30';
-  UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-06-30', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5901_distinct_2025-06-30';
-  UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`banner_id` = '5901'
-  WHERE `logName` = 'H_5901_distinct_2025-06-30';
-  UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-06-30', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5901_distinct_2025-06-30';
   -- insert into target
   INSERT INTO `p`.`d`.`banner_call_data`
-  SELECT * FROM `p`.`d`.`staging` WHERE `logName` IN (SELECT log_name FROM bannerc_phases);
+  SELECT s.* EXCEPT (bannerc_key, bannerc_copy) FROM (
+      SELECT r.*, TO_JSON_STRING(r) AS bannerc_key, ROW_NUMBER() OVER (PARTITION BY TO_JSON_STRING(r)) AS bannerc_copy
+      FROM `p`.`d`.`staging` AS r WHERE r.`logName` IN (SELECT log_name FROM bannerc_phases)
+    ) AS s
+  WHERE NOT EXISTS (
+    SELECT 1 FROM (
+      SELECT r.*, TO_JSON_STRING(r) AS bannerc_key, ROW_NUMBER() OVER (PARTITION BY TO_JSON_STRING(r)) AS bannerc_copy
+      FROM `p`.`d`.`staging_bannerc_plan_2bd09fd56e2eefae` AS r WHERE r.`logName` IN (SELECT log_name FROM bannerc_phases)
+    ) AS k
+    WHERE k.bannerc_key = s.bannerc_key AND k.bannerc_copy = s.bannerc_copy
+  );
   -- post-write checks
   ASSERT NOT EXISTS (
       SELECT 1 FROM bannerc_counts AS c

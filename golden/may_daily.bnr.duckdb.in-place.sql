@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS "d"."bannerc_runs" (
 -- snapshot staging
 CREATE TABLE "d"."staging_bannerc_plan_add9dd5df49a12ad" AS
 SELECT * FROM "d"."staging"
-WHERE (("timestamp" >= TIMESTAMPTZ '2025-04-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-01 00:00:00+00')) AND (CASE
+WHERE ((("timestamp" >= TIMESTAMPTZ '2025-04-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-01 00:00:00+00')) AND (CASE
         WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-06 00:00:00+00')) THEN 1
         WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-06 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-11 00:00:00+00')) THEN 2
         WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-11 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-15 00:00:00+00')) THEN 3
@@ -32,7 +32,8 @@ WHERE (("timestamp" >= TIMESTAMPTZ '2025-04-01 00:00:00+00' AND "timestamp" < TI
         WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-19 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-23 00:00:00+00')) THEN 5
         WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-23 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-27 00:00:00+00')) THEN 6
         WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-27 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-01 00:00:00+00')) THEN 7
-      END) IS NOT NULL;
+      END) IS NOT NULL)
+   OR "logName" IN ('H_5903_distinct_2025-05-01', 'H_5903_distinct_2025-05-02', 'H_5903_distinct_2025-05-03', 'H_5903_distinct_2025-05-04', 'H_5903_distinct_2025-05-05', 'H_5903_distinct_2025-05-06', 'H_5903_distinct_2025-05-07');
 CREATE TEMP TABLE bannerc_phases AS
 SELECT * FROM (VALUES
   (1, DATE '2025-05-01', 'H_5903_distinct_2025-05-01', '5903', CAST(NULL AS BIGINT), TIMESTAMPTZ '2025-05-01 00:00:00+00', TIMESTAMPTZ '2025-05-02 00:00:00+00', '{"phase":1,"log_name":"H_5903_distinct_2025-05-01","taken_rows":'),
@@ -70,19 +71,14 @@ LEFT JOIN (
   WHERE ("timestamp" >= TIMESTAMPTZ '2025-04-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-01 00:00:00+00')
 ) AS s ON s.bannerc_phase = p.phase
 GROUP BY p.phase;
+CREATE TEMP TABLE bannerc_kept AS
+SELECT rowid AS bannerc_rowid FROM "d"."staging" WHERE "logName" IN (SELECT log_name FROM bannerc_phases);
 SELECT CASE WHEN EXISTS (SELECT 1 FROM "d"."banner_call_data" WHERE "logName" IN (SELECT log_name FROM bannerc_phases))
   THEN error('bannerc check failed: the target already holds rows with this campaign''s log names; inserting again would duplicate them') END AS bannerc_check;
-SELECT CASE WHEN EXISTS (SELECT 1 FROM "d"."staging" WHERE "logName" IN (SELECT log_name FROM bannerc_phases))
-  THEN error('bannerc check failed: the staging table already holds rows with this campaign''s log names; in-place mode would insert them again') END AS bannerc_check;
 SELECT CASE WHEN EXISTS (SELECT 1 FROM bannerc_counts WHERE taken_rows < 1)
   THEN error('bannerc check failed: a phase takes fewer than 1 rows (records_per_phase)') END AS bannerc_check;
 SELECT CASE WHEN (SELECT sum(unreadable_rows + null_timestamp_rows) FROM bannerc_counts) > 0
   THEN error('bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp') END AS bannerc_check;
--- relabel phase 1
-UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1746057600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5903_distinct_2025-05-01'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-06 00:00:00+00'));
 -- fix fields of phase 1
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -92,12 +88,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-05-01' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
-WHERE "logName" = 'H_5903_distinct_2025-05-01';
--- relabel phase 2
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-06 00:00:00+00'));
+-- relabel phase 1
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1746144000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5903_distinct_2025-05-02'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-06 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-11 00:00:00+00'));
+  "timestamp" = to_timestamp((1746057600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5903_distinct_2025-05-01'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-06 00:00:00+00'));
 -- fix fields of phase 2
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -107,12 +103,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-05-02' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
-WHERE "logName" = 'H_5903_distinct_2025-05-02';
--- relabel phase 3
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-06 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-11 00:00:00+00'));
+-- relabel phase 2
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1746230400000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5903_distinct_2025-05-03'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-11 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-15 00:00:00+00'));
+  "timestamp" = to_timestamp((1746144000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5903_distinct_2025-05-02'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-06 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-11 00:00:00+00'));
 -- fix fields of phase 3
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -122,12 +118,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-05-03' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
-WHERE "logName" = 'H_5903_distinct_2025-05-03';
--- relabel phase 4
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-11 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-15 00:00:00+00'));
+-- relabel phase 3
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1746316800000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5903_distinct_2025-05-04'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-15 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-19 00:00:00+00'));
+  "timestamp" = to_timestamp((1746230400000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5903_distinct_2025-05-03'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-11 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-15 00:00:00+00'));
 -- fix fields of phase 4
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -137,12 +133,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-05-04' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
-WHERE "logName" = 'H_5903_distinct_2025-05-04';
--- relabel phase 5
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-15 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-19 00:00:00+00'));
+-- relabel phase 4
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1746403200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5903_distinct_2025-05-05'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-19 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-23 00:00:00+00'));
+  "timestamp" = to_timestamp((1746316800000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5903_distinct_2025-05-04'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-15 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-19 00:00:00+00'));
 -- fix fields of phase 5
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -152,12 +148,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-05-05' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
-WHERE "logName" = 'H_5903_distinct_2025-05-05';
--- relabel phase 6
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-19 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-23 00:00:00+00'));
+-- relabel phase 5
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1746489600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5903_distinct_2025-05-06'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-23 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-27 00:00:00+00'));
+  "timestamp" = to_timestamp((1746403200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5903_distinct_2025-05-05'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-19 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-23 00:00:00+00'));
 -- fix fields of phase 6
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -167,12 +163,12 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-05-06' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
-WHERE "logName" = 'H_5903_distinct_2025-05-06';
--- relabel phase 7
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-23 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-27 00:00:00+00'));
+-- relabel phase 6
 UPDATE "d"."staging" SET
-  "timestamp" = to_timestamp((1746576000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5903_distinct_2025-05-07'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-27 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-01 00:00:00+00'));
+  "timestamp" = to_timestamp((1746489600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5903_distinct_2025-05-06'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-23 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-27 00:00:00+00'));
 -- fix fields of phase 7
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
@@ -182,10 +178,16 @@ UPDATE "d"."staging" SET
       timestamp_get := epoch_us((DATE '2025-05-07' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
-WHERE "logName" = 'H_5903_distinct_2025-05-07';
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-27 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-01 00:00:00+00'));
+-- relabel phase 7
+UPDATE "d"."staging" SET
+  "timestamp" = to_timestamp((1746576000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5903_distinct_2025-05-07'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-27 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-05-01 00:00:00+00'));
 -- insert into target
 INSERT INTO "d"."banner_call_data"
-SELECT * FROM "d"."staging" WHERE "logName" IN (SELECT log_name FROM bannerc_phases);
+SELECT * FROM "d"."staging" WHERE "logName" IN (SELECT log_name FROM bannerc_phases)
+  AND rowid NOT IN (SELECT bannerc_rowid FROM bannerc_kept);
 -- post-write checks
 CREATE TEMP TABLE bannerc_written AS
 SELECT

@@ -62,141 +62,149 @@ BEGIN
   GROUP BY p.phase;
   ASSERT NOT EXISTS (SELECT 1 FROM `p`.`d`.`banner_call_data` WHERE `logName` IN (SELECT log_name FROM bannerc_phases))
     AS 'bannerc check failed: the target already holds rows with this campaign\'s log names; inserting again would duplicate them';
-  ASSERT NOT EXISTS (SELECT 1 FROM `p`.`d`.`staging` WHERE `logName` IN (SELECT log_name FROM bannerc_phases))
-    AS 'bannerc check failed: the staging table already holds rows with this campaign\'s log names; in-place mode would insert them again';
   ASSERT NOT EXISTS (SELECT 1 FROM bannerc_counts WHERE taken_rows < 1)
     AS 'bannerc check failed: a phase takes fewer than 1 rows (records_per_phase)';
   ASSERT (SELECT SUM(unreadable_rows + null_timestamp_rows) FROM bannerc_counts) <= 0
     AS 'bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp';
+  -- fix fields of phase 1
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-05-01', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-06', 'UTC')));
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-05-01', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-06', 'UTC')));
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`banner_id` = '5903'
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-06', 'UTC')));
+  UPDATE `p`.`d`.`staging` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-05-01', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-06', 'UTC')));
   -- relabel phase 1
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-05-01', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5903_distinct_2025-05-01'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-06', 'UTC')));
-  -- fix fields of phase 1
+  -- fix fields of phase 2
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-05-01', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5903_distinct_2025-05-01';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-05-02', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-06', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-11', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-05-01', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5903_distinct_2025-05-01';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-05-02', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-06', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-11', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5903'
-  WHERE `logName` = 'H_5903_distinct_2025-05-01';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-06', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-11', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-05-01', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5903_distinct_2025-05-01';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-05-02', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-06', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-11', 'UTC')));
   -- relabel phase 2
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-05-02', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5903_distinct_2025-05-02'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-06', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-11', 'UTC')));
-  -- fix fields of phase 2
+  -- fix fields of phase 3
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-05-02', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5903_distinct_2025-05-02';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-05-03', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-11', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-15', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-05-02', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5903_distinct_2025-05-02';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-05-03', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-11', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-15', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5903'
-  WHERE `logName` = 'H_5903_distinct_2025-05-02';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-11', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-15', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-05-02', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5903_distinct_2025-05-02';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-05-03', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-11', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-15', 'UTC')));
   -- relabel phase 3
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-05-03', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5903_distinct_2025-05-03'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-11', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-15', 'UTC')));
-  -- fix fields of phase 3
+  -- fix fields of phase 4
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-05-03', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5903_distinct_2025-05-03';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-05-04', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-15', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-19', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-05-03', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5903_distinct_2025-05-03';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-05-04', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-15', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-19', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5903'
-  WHERE `logName` = 'H_5903_distinct_2025-05-03';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-15', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-19', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-05-03', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5903_distinct_2025-05-03';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-05-04', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-15', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-19', 'UTC')));
   -- relabel phase 4
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-05-04', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5903_distinct_2025-05-04'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-15', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-19', 'UTC')));
-  -- fix fields of phase 4
+  -- fix fields of phase 5
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-05-04', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5903_distinct_2025-05-04';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-05-05', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-19', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-23', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-05-04', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5903_distinct_2025-05-04';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-05-05', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-19', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-23', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5903'
-  WHERE `logName` = 'H_5903_distinct_2025-05-04';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-19', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-23', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-05-04', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5903_distinct_2025-05-04';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-05-05', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-19', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-23', 'UTC')));
   -- relabel phase 5
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-05-05', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5903_distinct_2025-05-05'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-19', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-23', 'UTC')));
-  -- fix fields of phase 5
+  -- fix fields of phase 6
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-05-05', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5903_distinct_2025-05-05';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-05-06', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-23', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-27', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-05-05', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5903_distinct_2025-05-05';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-05-06', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-23', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-27', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5903'
-  WHERE `logName` = 'H_5903_distinct_2025-05-05';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-23', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-27', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-05-05', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5903_distinct_2025-05-05';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-05-06', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-23', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-27', 'UTC')));
   -- relabel phase 6
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-05-06', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5903_distinct_2025-05-06'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-23', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-27', 'UTC')));
-  -- fix fields of phase 6
+  -- fix fields of phase 7
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-05-06', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5903_distinct_2025-05-06';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-05-07', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-27', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-01', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-05-06', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5903_distinct_2025-05-06';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-05-07', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-27', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-01', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
     `jsonPayload`.`banner_id` = '5903'
-  WHERE `logName` = 'H_5903_distinct_2025-05-06';
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-27', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-01', 'UTC')));
   UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-05-06', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5903_distinct_2025-05-06';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-05-07', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-27', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-01', 'UTC')));
   -- relabel phase 7
   UPDATE `p`.`d`.`staging` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-05-07', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5903_distinct_2025-05-07'
   WHERE (`logName` IS NULL OR (`logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-27', 'UTC') AND `timestamp` < TIMESTAMP('2025-05-01', 'UTC')));
-  -- fix fields of phase 7
-  UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-05-07', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5903_distinct_2025-05-07';
-  UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-05-07', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5903_distinct_2025-05-07';
-  UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`banner_id` = '5903'
-  WHERE `logName` = 'H_5903_distinct_2025-05-07';
-  UPDATE `p`.`d`.`staging` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-05-07', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5903_distinct_2025-05-07';
   -- insert into target
   INSERT INTO `p`.`d`.`banner_call_data`
-  SELECT * FROM `p`.`d`.`staging` WHERE `logName` IN (SELECT log_name FROM bannerc_phases);
+  SELECT s.* EXCEPT (bannerc_key, bannerc_copy) FROM (
+      SELECT r.*, TO_JSON_STRING(r) AS bannerc_key, ROW_NUMBER() OVER (PARTITION BY TO_JSON_STRING(r)) AS bannerc_copy
+      FROM `p`.`d`.`staging` AS r WHERE r.`logName` IN (SELECT log_name FROM bannerc_phases)
+    ) AS s
+  WHERE NOT EXISTS (
+    SELECT 1 FROM (
+      SELECT r.*, TO_JSON_STRING(r) AS bannerc_key, ROW_NUMBER() OVER (PARTITION BY TO_JSON_STRING(r)) AS bannerc_copy
+      FROM `p`.`d`.`staging_bannerc_plan_add9dd5df49a12ad` AS r WHERE r.`logName` IN (SELECT log_name FROM bannerc_phases)
+    ) AS k
+    WHERE k.bannerc_key = s.bannerc_key AND k.bannerc_copy = s.bannerc_copy
+  );
   -- post-write checks
   ASSERT NOT EXISTS (
       SELECT 1 FROM bannerc_counts AS c

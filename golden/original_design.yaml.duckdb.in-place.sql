@@ -24,11 +24,12 @@ CREATE TABLE IF NOT EXISTS "banner_data"."bannerc_runs" (
 -- snapshot staging
 CREATE TABLE "request_edit"."H_5902_distinct_data_bannerc_plan_f4336f6aa25decb2" AS
 SELECT * FROM "request_edit"."H_5902_distinct_data"
-WHERE (("timestamp" >= TIMESTAMPTZ '2025-04-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-29 00:00:00+00')) AND (CASE
+WHERE ((("timestamp" >= TIMESTAMPTZ '2025-04-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-29 00:00:00+00')) AND (CASE
         WHEN ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-22 00:00:00+00')) THEN 1
         WHEN ("logName" IS NULL OR ("logName" NOT IN ('H_5902_distinct_2025-04-25') AND "logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-22 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-25 00:00:00+00')) THEN 2
         WHEN ("logName" IS NULL OR ("logName" NOT IN ('H_5902_distinct_2025-04-25', 'H_5902_distinct_2025-04-26') AND "logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-25 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-29 00:00:00+00')) THEN 3
-      END) IS NOT NULL;
+      END) IS NOT NULL)
+   OR "logName" IN ('H_5902_distinct_2025-04-25', 'H_5902_distinct_2025-04-26', 'H_5902_distinct_2025-04-27');
 CREATE TEMP TABLE bannerc_phases AS
 SELECT * FROM (VALUES
   (1, DATE '2025-04-25', 'H_5902_distinct_2025-04-25', '5902', CAST(NULL AS BIGINT), TIMESTAMPTZ '2025-04-25 00:00:00+00', TIMESTAMPTZ '2025-04-26 00:00:00+00', '{"phase":1,"log_name":"H_5902_distinct_2025-04-25","taken_rows":'),
@@ -58,21 +59,16 @@ LEFT JOIN (
   WHERE ("timestamp" >= TIMESTAMPTZ '2025-04-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-29 00:00:00+00')
 ) AS s ON s.bannerc_phase = p.phase
 GROUP BY p.phase;
+CREATE TEMP TABLE bannerc_kept AS
+SELECT rowid AS bannerc_rowid FROM "request_edit"."H_5902_distinct_data" WHERE "logName" IN (SELECT log_name FROM bannerc_phases);
 SELECT CASE WHEN EXISTS (SELECT 1 FROM "banner_data"."banner_call_data" WHERE "logName" IN (SELECT log_name FROM bannerc_phases))
   THEN error('bannerc check failed: the target already holds rows with this campaign''s log names; inserting again would duplicate them') END AS bannerc_check;
-SELECT CASE WHEN EXISTS (SELECT 1 FROM "request_edit"."H_5902_distinct_data" WHERE "logName" IN (SELECT log_name FROM bannerc_phases))
-  THEN error('bannerc check failed: the staging table already holds rows with this campaign''s log names; in-place mode would insert them again') END AS bannerc_check;
 SELECT CASE WHEN EXISTS (SELECT 1 FROM bannerc_counts WHERE taken_rows < 1000 OR taken_rows > 10000000)
   THEN error('bannerc check failed: a phase takes fewer than 1000 or more than 10000000 rows (records_per_phase)') END AS bannerc_check;
 SELECT CASE WHEN EXISTS (SELECT 1 FROM bannerc_counts AS c JOIN bannerc_phases AS p ON p.phase = c.phase WHERE p.expected_rows IS NOT NULL AND abs(c.taken_rows - p.expected_rows) > 0.05 * p.expected_rows)
   THEN error('bannerc check failed: a phase''s row count is more than 5% from its expected count') END AS bannerc_check;
 SELECT CASE WHEN (SELECT sum(unreadable_rows + null_timestamp_rows) FROM bannerc_counts) > 0
   THEN error('bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp') END AS bannerc_check;
--- relabel phase 1
-UPDATE "request_edit"."H_5902_distinct_data" SET
-  "timestamp" = to_timestamp((1745539200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5902_distinct_2025-04-25'
-WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-22 00:00:00+00'));
 -- fix fields of phase 1
 UPDATE "request_edit"."H_5902_distinct_data" SET
   "jsonPayload" = struct_update(
@@ -82,12 +78,12 @@ UPDATE "request_edit"."H_5902_distinct_data" SET
       timestamp_get := epoch_us((DATE '2025-04-25' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5902'
     )
-WHERE "logName" = 'H_5902_distinct_2025-04-25';
--- relabel phase 2
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-22 00:00:00+00'));
+-- relabel phase 1
 UPDATE "request_edit"."H_5902_distinct_data" SET
-  "timestamp" = to_timestamp((1745625600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5902_distinct_2025-04-26'
-WHERE ("logName" IS NULL OR ("logName" NOT IN ('H_5902_distinct_2025-04-25') AND "logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-22 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-25 00:00:00+00'));
+  "timestamp" = to_timestamp((1745539200000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5902_distinct_2025-04-25'
+WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-01 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-22 00:00:00+00'));
 -- fix fields of phase 2
 UPDATE "request_edit"."H_5902_distinct_data" SET
   "jsonPayload" = struct_update(
@@ -97,12 +93,12 @@ UPDATE "request_edit"."H_5902_distinct_data" SET
       timestamp_get := epoch_us((DATE '2025-04-26' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5902'
     )
-WHERE "logName" = 'H_5902_distinct_2025-04-26';
--- relabel phase 3
+WHERE ("logName" IS NULL OR ("logName" NOT IN ('H_5902_distinct_2025-04-25') AND "logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-22 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-25 00:00:00+00'));
+-- relabel phase 2
 UPDATE "request_edit"."H_5902_distinct_data" SET
-  "timestamp" = to_timestamp((1745712000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
-  "logName" = 'H_5902_distinct_2025-04-27'
-WHERE ("logName" IS NULL OR ("logName" NOT IN ('H_5902_distinct_2025-04-25', 'H_5902_distinct_2025-04-26') AND "logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-25 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-29 00:00:00+00'));
+  "timestamp" = to_timestamp((1745625600000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5902_distinct_2025-04-26'
+WHERE ("logName" IS NULL OR ("logName" NOT IN ('H_5902_distinct_2025-04-25') AND "logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-22 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-25 00:00:00+00'));
 -- fix fields of phase 3
 UPDATE "request_edit"."H_5902_distinct_data" SET
   "jsonPayload" = struct_update(
@@ -112,10 +108,16 @@ UPDATE "request_edit"."H_5902_distinct_data" SET
       timestamp_get := epoch_us((DATE '2025-04-27' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5902'
     )
-WHERE "logName" = 'H_5902_distinct_2025-04-27';
+WHERE ("logName" IS NULL OR ("logName" NOT IN ('H_5902_distinct_2025-04-25', 'H_5902_distinct_2025-04-26') AND "logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-25 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-29 00:00:00+00'));
+-- relabel phase 3
+UPDATE "request_edit"."H_5902_distinct_data" SET
+  "timestamp" = to_timestamp((1745712000000000 + bannerc_tod_us("timestamp") - (0)) / 1000000.0),
+  "logName" = 'H_5902_distinct_2025-04-27'
+WHERE ("logName" IS NULL OR ("logName" NOT IN ('H_5902_distinct_2025-04-25', 'H_5902_distinct_2025-04-26') AND "logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!')) AND (("timestamp" >= TIMESTAMPTZ '2025-04-25 00:00:00+00' AND "timestamp" < TIMESTAMPTZ '2025-04-29 00:00:00+00'));
 -- insert into target
 INSERT INTO "banner_data"."banner_call_data"
-SELECT * FROM "request_edit"."H_5902_distinct_data" WHERE "logName" IN (SELECT log_name FROM bannerc_phases);
+SELECT * FROM "request_edit"."H_5902_distinct_data" WHERE "logName" IN (SELECT log_name FROM bannerc_phases)
+  AND rowid NOT IN (SELECT bannerc_rowid FROM bannerc_kept);
 -- post-write checks
 CREATE TEMP TABLE bannerc_written AS
 SELECT

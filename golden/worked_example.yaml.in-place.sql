@@ -58,69 +58,77 @@ BEGIN
   GROUP BY p.phase;
   ASSERT NOT EXISTS (SELECT 1 FROM `clirnetapp`.`banner_data`.`banner_call_data` WHERE `logName` IN (SELECT log_name FROM bannerc_phases))
     AS 'bannerc check failed: the target already holds rows with this campaign\'s log names; inserting again would duplicate them';
-  ASSERT NOT EXISTS (SELECT 1 FROM `clirnet-dev`.`request_edit`.`H_5902_distinct_data` WHERE `logName` IN (SELECT log_name FROM bannerc_phases))
-    AS 'bannerc check failed: the staging table already holds rows with this campaign\'s log names; in-place mode would insert them again';
   ASSERT NOT EXISTS (SELECT 1 FROM bannerc_counts WHERE taken_rows < 1000 OR taken_rows > 10000000)
     AS 'bannerc check failed: a phase takes fewer than 1000 or more than 10000000 rows (records_per_phase)';
   ASSERT (SELECT SUM(unreadable_rows + null_timestamp_rows) FROM bannerc_counts) <= 0
     AS 'bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp';
+  -- fix fields of phase 1
+  UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT IN (SELECT name FROM bannerc_specials) AND `logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-22', 'UTC')));
+  UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT IN (SELECT name FROM bannerc_specials) AND `logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-22', 'UTC')));
+  UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
+    `jsonPayload`.`banner_id` = '5902'
+  WHERE (`logName` IS NULL OR (`logName` NOT IN (SELECT name FROM bannerc_specials) AND `logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-22', 'UTC')));
+  UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT IN (SELECT name FROM bannerc_specials) AND `logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-22', 'UTC')));
   -- relabel phase 1
   UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-04-25', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5902_distinct_2025-04-25'
   WHERE (`logName` IS NULL OR (`logName` NOT IN (SELECT name FROM bannerc_specials) AND `logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-01', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-22', 'UTC')));
-  -- fix fields of phase 1
+  -- fix fields of phase 2
   UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5902_distinct_2025-04-25';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IS NULL OR (`logName` NOT IN (SELECT name FROM bannerc_specials) AND `logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-22', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-25', 'UTC')));
   UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5902_distinct_2025-04-25';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IS NULL OR (`logName` NOT IN (SELECT name FROM bannerc_specials) AND `logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-22', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-25', 'UTC')));
   UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
     `jsonPayload`.`banner_id` = '5902'
-  WHERE `logName` = 'H_5902_distinct_2025-04-25';
+  WHERE (`logName` IS NULL OR (`logName` NOT IN (SELECT name FROM bannerc_specials) AND `logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-22', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-25', 'UTC')));
   UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-25', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5902_distinct_2025-04-25';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IS NULL OR (`logName` NOT IN (SELECT name FROM bannerc_specials) AND `logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-22', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-25', 'UTC')));
   -- relabel phase 2
   UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-04-26', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5902_distinct_2025-04-26'
   WHERE (`logName` IS NULL OR (`logName` NOT IN (SELECT name FROM bannerc_specials) AND `logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-22', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-25', 'UTC')));
-  -- fix fields of phase 2
+  -- fix fields of phase 3
   UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5902_distinct_2025-04-26';
+    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
+  WHERE (`logName` IN ('add-report-prod-server')) OR ((`logName` IS NULL OR (`logName` NOT IN (SELECT name FROM bannerc_specials) AND `logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-25', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-29', 'UTC'))));
   UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5902_distinct_2025-04-26';
+    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
+  WHERE (`logName` IN ('add-report-prod-server')) OR ((`logName` IS NULL OR (`logName` NOT IN (SELECT name FROM bannerc_specials) AND `logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-25', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-29', 'UTC'))));
   UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
     `jsonPayload`.`banner_id` = '5902'
-  WHERE `logName` = 'H_5902_distinct_2025-04-26';
+  WHERE (`logName` IN ('add-report-prod-server')) OR ((`logName` IS NULL OR (`logName` NOT IN (SELECT name FROM bannerc_specials) AND `logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-25', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-29', 'UTC'))));
   UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-26', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5902_distinct_2025-04-26';
+    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
+  WHERE (`logName` IN ('add-report-prod-server')) OR ((`logName` IS NULL OR (`logName` NOT IN (SELECT name FROM bannerc_specials) AND `logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-25', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-29', 'UTC'))));
   -- relabel phase 3
   UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
     `timestamp` = TIMESTAMP(DATETIME(DATE '2025-04-27', TIME(`timestamp`, 'UTC')), 'UTC'),
     `logName` = 'H_5902_distinct_2025-04-27'
   WHERE (`logName` IN ('add-report-prod-server')) OR ((`logName` IS NULL OR (`logName` NOT IN (SELECT name FROM bannerc_specials) AND `logName` NOT LIKE r'H\__%\_distinct\__%')) AND ((`timestamp` >= TIMESTAMP('2025-04-25', 'UTC') AND `timestamp` < TIMESTAMP('2025-04-29', 'UTC'))));
-  -- fix fields of phase 3
-  UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
-    `jsonPayload`.`end_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(DATETIME(DATE '2025-04-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), INTERVAL 5 SECOND))
-  WHERE `logName` = 'H_5902_distinct_2025-04-27';
-  UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
-    `jsonPayload`.`timestamp_get` = UNIX_SECONDS(TIMESTAMP(DATETIME(DATE '2025-04-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))), 'UTC'))
-  WHERE `logName` = 'H_5902_distinct_2025-04-27';
-  UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
-    `jsonPayload`.`banner_id` = '5902'
-  WHERE `logName` = 'H_5902_distinct_2025-04-27';
-  UPDATE `clirnet-dev`.`request_edit`.`H_5902_distinct_data` SET
-    `jsonPayload`.`start_time` = FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME(DATE '2025-04-27', TIME(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', `jsonPayload`.`start_time`))))
-  WHERE `logName` = 'H_5902_distinct_2025-04-27';
   -- insert into target
   INSERT INTO `clirnetapp`.`banner_data`.`banner_call_data`
-  SELECT * FROM `clirnet-dev`.`request_edit`.`H_5902_distinct_data` WHERE `logName` IN (SELECT log_name FROM bannerc_phases);
+  SELECT s.* EXCEPT (bannerc_key, bannerc_copy) FROM (
+      SELECT r.*, TO_JSON_STRING(r) AS bannerc_key, ROW_NUMBER() OVER (PARTITION BY TO_JSON_STRING(r)) AS bannerc_copy
+      FROM `clirnet-dev`.`request_edit`.`H_5902_distinct_data` AS r WHERE r.`logName` IN (SELECT log_name FROM bannerc_phases)
+    ) AS s
+  WHERE NOT EXISTS (
+    SELECT 1 FROM (
+      SELECT r.*, TO_JSON_STRING(r) AS bannerc_key, ROW_NUMBER() OVER (PARTITION BY TO_JSON_STRING(r)) AS bannerc_copy
+      FROM `clirnet-dev`.`request_edit`.`H_5902_distinct_data_bannerc_plan_8dabbec06cd85212` AS r WHERE r.`logName` IN (SELECT log_name FROM bannerc_phases)
+    ) AS k
+    WHERE k.bannerc_key = s.bannerc_key AND k.bannerc_copy = s.bannerc_copy
+  );
   -- post-write checks
   ASSERT NOT EXISTS (
       SELECT 1 FROM bannerc_counts AS c

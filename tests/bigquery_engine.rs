@@ -177,7 +177,15 @@ fn apply_writes_the_worked_example_values_and_applying_again_does_nothing() {
 
 #[test]
 fn fused_and_in_place_write_the_same_rows_and_rollback_restores_both() {
-    let rows = small_rows();
+    // A row already bearing one of the campaign's log names: taken by
+    // nobody, left alone in place, and still there after the rollback.
+    let mut rows = small_rows();
+    rows.push(EventRow::new(
+        "own-before",
+        Some(utc("2025-04-26 10:00:00")),
+        Some("H_5902_distinct_2025-04-26"),
+        Some("2025-04-26 09:59:58"),
+    ));
     let test = "fused_and_in_place_write_the_same_rows_and_rollback_restores_both";
     let mut targets = Vec::new();
     for mode in [Mode::Fused, Mode::InPlace] {

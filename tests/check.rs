@@ -143,10 +143,10 @@ fn in_place_steps_follow_the_dependencies() {
         vec![
             Snapshot,
             PreCheck,
-            Relabel { phase: 1 },
             FixFields { phase: 1 },
-            Relabel { phase: 2 },
+            Relabel { phase: 1 },
             FixFields { phase: 2 },
+            Relabel { phase: 2 },
             Insert,
             PostCheck,
             LedgerWrite

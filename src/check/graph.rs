@@ -89,8 +89,8 @@ fn declared_operations(phases: &[PhaseId], mode: Mode) -> Vec<Operation> {
         Mode::InPlace => {
             let mut ops = vec![Operation::Snapshot, Operation::PreCheck];
             for &phase in phases {
-                ops.push(Operation::Relabel { phase });
                 ops.push(Operation::FixFields { phase });
+                ops.push(Operation::Relabel { phase });
             }
             ops.extend([
                 Operation::Insert,

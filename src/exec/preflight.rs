@@ -203,11 +203,11 @@ fn own_rows(facts: &Inspection, mode: Mode, findings: &mut Vec<Finding>) {
         ));
     }
     if mode == Mode::InPlace && !facts.staging_own.is_empty() {
-        findings.push(Finding::error(
+        findings.push(Finding::warning(
             "staging_has_own_rows",
             format!(
-                "the staging table already holds rows with this campaign's log names ({}); in-place mode would \
-                 insert them again",
+                "the staging table already holds rows with this campaign's log names ({}); no phase \
+                 takes them, and in-place mode leaves them as they are and does not insert them",
                 list(&facts.staging_own)
             ),
         ));

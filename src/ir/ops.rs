@@ -67,10 +67,11 @@ pub enum Operation {
     Collect,
     /// The pre-flight checks on the data as it is.
     PreCheck,
-    /// Move phase `i`'s rows to their target date and log name, in place.
-    Relabel { phase: PhaseId },
-    /// Fix phase `i`'s JSON fields, in place.
+    /// Fix the JSON fields of the rows phase `i` takes, in place.
     FixFields { phase: PhaseId },
+    /// Move phase `i`'s rows to their target date and log name, in place
+    /// (after their fields: the rule that finds them reads the old names).
+    Relabel { phase: PhaseId },
     /// Append the transformed rows to the target.
     Insert,
     /// The post-write checks, before commit.
@@ -121,8 +122,8 @@ impl Operation {
                 reads.push(Access::new(RowSet::Ledger, 0));
                 reads
             }
-            Relabel { phase } => vec![Access::new(RowSet::StagingPhase { phase: *phase }, 0)],
-            FixFields { phase } => vec![Access::new(RowSet::StagingPhase { phase: *phase }, 1)],
+            FixFields { phase } => vec![Access::new(RowSet::StagingPhase { phase: *phase }, 0)],
+            Relabel { phase } => vec![Access::new(RowSet::StagingPhase { phase: *phase }, 1)],
             Insert => {
                 let mut reads = taken(2);
                 reads.push(Access::new(RowSet::PreChecked, 1));
@@ -135,7 +136,7 @@ impl Operation {
             }
             LedgerWrite => vec![Access::new(RowSet::PostChecked, 1)],
         };
-        if matches!(self, Relabel { .. }) {
+        if matches!(self, FixFields { .. }) {
             reads.push(Access::new(RowSet::PreChecked, 1));
         }
         reads
@@ -149,8 +150,8 @@ impl Operation {
             Collect => vec![Access::new(RowSet::Taken, 1)],
             PreCheck => vec![Access::new(RowSet::PreChecked, 1)],
             PostCheck => vec![Access::new(RowSet::PostChecked, 1)],
-            Relabel { phase } => vec![Access::new(RowSet::StagingPhase { phase: *phase }, 1)],
-            FixFields { phase } => vec![Access::new(RowSet::StagingPhase { phase: *phase }, 2)],
+            FixFields { phase } => vec![Access::new(RowSet::StagingPhase { phase: *phase }, 1)],
+            Relabel { phase } => vec![Access::new(RowSet::StagingPhase { phase: *phase }, 2)],
             Insert => vec![Access::new(RowSet::TargetOwn, 1)],
             LedgerWrite => vec![Access::new(RowSet::Ledger, 1)],
         }

@@ -5,7 +5,6 @@
 use super::exprs;
 use super::quote;
 use super::{COUNTS, PHASES, TAKEN};
-use crate::ir::Mode;
 use crate::lower::LowerContext;
 
 /// The prefix of every check's message, so an engine can tell a failed
@@ -65,7 +64,7 @@ fn assert(condition: &str, message: &str) -> String {
 }
 
 /// The pre-flight checks, in the order a user would want to read a failure.
-pub fn pre_flight(context: &LowerContext<'_>, mode: Mode) -> Vec<String> {
+pub fn pre_flight(context: &LowerContext<'_>) -> Vec<String> {
     let campaign = context.campaign;
     let thresholds = &campaign.thresholds;
     let target = quote::table(&campaign.target.node);
@@ -75,15 +74,6 @@ pub fn pre_flight(context: &LowerContext<'_>, mode: Mode) -> Vec<String> {
         ),
         "the target already holds rows with this campaign's log names; inserting again would duplicate them",
     )];
-    if mode == Mode::InPlace {
-        asserts.push(assert(
-            &format!(
-                "NOT EXISTS (SELECT 1 FROM {} WHERE `logName` IN (SELECT log_name FROM {PHASES}))",
-                quote::table(&campaign.source.node)
-            ),
-            "the staging table already holds rows with this campaign's log names; in-place mode would insert them again",
-        ));
-    }
     let mut bounds = vec![format!("taken_rows < {}", thresholds.min_rows_per_phase)];
     if let Some(max) = thresholds.max_rows_per_phase {
         bounds.push(format!("taken_rows > {max}"));

@@ -15,7 +15,7 @@ pub use exprs::{OUTPUT_FORM_PATTERN, merged_ranges};
 
 use super::LowerContext;
 use super::ledger::{self, Claims};
-use crate::ir::{Mode, Operation, Phase};
+use crate::ir::{Mode, Operation, Phase, TableRef};
 
 /// The temporary table of phases: number, target date, log name, banner.
 pub const PHASES: &str = "bannerc_phases";
@@ -131,7 +131,7 @@ fn statements(context: &LowerContext<'_>, mode: Mode, op: Operation, script: &mu
             if mode == Mode::InPlace {
                 script.line(&checks::counts_from_staging(context));
             }
-            for assert in checks::pre_flight(context, mode) {
+            for assert in checks::pre_flight(context) {
                 script.line(&assert);
             }
         }
@@ -311,7 +311,9 @@ fn fix_fields(context: &LowerContext<'_>, phase: Option<&Phase>) -> String {
         &quote::string(phase.banner.as_str()),
         &campaign.transform,
     );
-    let condition = format!("`logName` = {}", quote::string(phase.log_name.as_str()));
+    // Before the relabeling, by the rule that takes the rows: afterwards
+    // they share their log name with rows an earlier run wrote.
+    let condition = exprs::phase_rule(campaign, phase, "");
     field_updates(&quote::table(&campaign.source.node), &fixes, &condition)
 }
 
@@ -322,11 +324,30 @@ fn insert(context: &LowerContext<'_>, mode: Mode) -> String {
             "INSERT INTO {target}\nSELECT * EXCEPT ({}) FROM {TAKEN};",
             HELPER_COLUMNS.join(", ")
         ),
-        Mode::InPlace => format!(
-            "INSERT INTO {target}\nSELECT * FROM {} WHERE `logName` IN (SELECT log_name FROM {PHASES});",
-            quote::table(&context.campaign.source.node)
-        ),
+        Mode::InPlace => relabeled_rows_insert(context, &target),
     }
+}
+
+/// In-place mode's insert: the staging rows that bear one of the
+/// campaign's log names, less those that bore one already in the snapshot
+/// taken before the run (an earlier run's output, which no phase takes).
+/// Rows are told apart as a multiset, by their JSON text and copy number.
+fn relabeled_rows_insert(context: &LowerContext<'_>, target: &str) -> String {
+    let keyed = |table: &TableRef| {
+        format!(
+            "SELECT r.*, TO_JSON_STRING(r) AS bannerc_key, \
+             ROW_NUMBER() OVER (PARTITION BY TO_JSON_STRING(r)) AS bannerc_copy\n    \
+             FROM {} AS r WHERE r.`logName` IN (SELECT log_name FROM {PHASES})",
+            quote::table(table)
+        )
+    };
+    format!(
+        "INSERT INTO {target}\nSELECT s.* EXCEPT (bannerc_key, bannerc_copy) FROM (\n    {}\n  ) AS s\n\
+         WHERE NOT EXISTS (\n  SELECT 1 FROM (\n    {}\n  ) AS k\n  \
+         WHERE k.bannerc_key = s.bannerc_key AND k.bannerc_copy = s.bannerc_copy\n);",
+        keyed(&context.campaign.source.node),
+        keyed(&context.tables.snapshot),
+    )
 }
 
 fn ledger_row(context: &LowerContext<'_>, mode: Mode) -> String {

@@ -55,10 +55,12 @@ pub fn script(run: &RunToUndo<'_>) -> String {
     )
 }
 
-/// Remove the relabeled staging rows and put back every backup row that
-/// staging lacks (as a multiset: rows are told apart by their JSON text and
-/// their copy number): the rows the run took, as they were. Rows added to
-/// staging since the run are kept.
+/// Remove the staging rows named with the run's log names (the relabeled
+/// ones and any that bore those names before the run) and put back every
+/// backup row that staging lacks (as a multiset: rows are told apart by
+/// their JSON text and their copy number): the rows the run took, as they
+/// were, and the others as they are. Rows added to staging since the run
+/// are kept.
 fn restore(staging: &TableRef, backup: &TableRef, names: &str, run: &RunToUndo<'_>) -> Vec<String> {
     let (staging, backup) = (quote::table(staging), quote::table(backup));
     let keyed = |table: &str| {
@@ -77,7 +79,8 @@ fn restore(staging: &TableRef, backup: &TableRef, names: &str, run: &RunToUndo<'
     vec![
         assert(
             &format!(
-                "(SELECT COUNT(*) FROM {staging} WHERE `logName` IN ({names})) = {}",
+                "(SELECT COUNT(*) FROM {staging} WHERE `logName` IN ({names})) = {} + \
+                 (SELECT COUNT(*) FROM {backup} WHERE `logName` IN ({names}))",
                 run.rows
             ),
             &format!(

@@ -6,7 +6,6 @@
 use super::exprs;
 use super::quote;
 use super::{COUNTS, PHASES, WRITTEN};
-use crate::ir::Mode;
 use crate::lower::LowerContext;
 
 /// The prefix of every check's message.
@@ -48,7 +47,7 @@ fn check(broken: &str, message: &str) -> String {
 }
 
 /// The pre-flight checks, in the order a user would want to read a failure.
-pub fn pre_flight(context: &LowerContext<'_>, mode: Mode) -> Vec<String> {
+pub fn pre_flight(context: &LowerContext<'_>) -> Vec<String> {
     let campaign = context.campaign;
     let thresholds = &campaign.thresholds;
     let own = format!("\"logName\" IN (SELECT log_name FROM {PHASES})");
@@ -59,12 +58,6 @@ pub fn pre_flight(context: &LowerContext<'_>, mode: Mode) -> Vec<String> {
         ),
         "the target already holds rows with this campaign's log names; inserting again would duplicate them",
     )];
-    if mode == Mode::InPlace {
-        checks.push(check(
-            &format!("EXISTS (SELECT 1 FROM {} WHERE {own})", quote::table(&campaign.source.node)),
-            "the staging table already holds rows with this campaign's log names; in-place mode would insert them again",
-        ));
-    }
     let mut bounds = vec![format!("taken_rows < {}", thresholds.min_rows_per_phase)];
     if let Some(max) = thresholds.max_rows_per_phase {
         bounds.push(format!("taken_rows > {max}"));

@@ -61,6 +61,9 @@ pub const COUNTS: &str = "bannerc_counts";
 /// The temporary table of the target's new rows per log name, and how many
 /// of them are wrong (post-write checks).
 pub const WRITTEN: &str = "bannerc_written";
+/// In-place mode: the row ids of the staging rows that already bore one of
+/// the campaign's log names before the run.
+pub const KEPT: &str = "bannerc_kept";
 
 /// Step names (for failpoints and progress) of the statements outside the
 /// operations: the opening, the setup, the commit.
@@ -211,8 +214,9 @@ fn statements(context: &LowerContext<'_>, mode: Mode, op: Operation, script: &mu
         Operation::PreCheck => {
             if mode == Mode::InPlace {
                 script.statement(&step, &checks::counts_from_staging(context));
+                script.statement(&step, &kept_rows(context));
             }
-            for check in checks::pre_flight(context, mode) {
+            for check in checks::pre_flight(context) {
                 script.statement(&step, &check);
             }
         }
@@ -236,18 +240,25 @@ fn phase_by_id<'a>(context: &LowerContext<'a>, id: u32) -> Option<&'a Phase> {
     context.campaign.phases.iter().find(|p| p.id == id)
 }
 
-/// The backup of in-place mode: the staging rows the run will change, as
-/// they are. (BigQuery clones the whole table for free; in DuckDB a copy
-/// costs a full write, so only the rows a rollback needs are kept. A
-/// rollback deletes the relabeled rows and puts these back.)
+/// The backup of in-place mode: the staging rows the run will change, and
+/// those that already bear one of its log names, as they are. (BigQuery
+/// clones the whole table for free; in DuckDB a copy costs a full write, so
+/// only the rows a rollback needs are kept. A rollback deletes the rows
+/// named with the run's log names and puts these back.)
 fn backup(context: &LowerContext<'_>) -> String {
     let campaign = context.campaign;
+    let own: Vec<String> = campaign
+        .phases
+        .iter()
+        .map(|phase| quote::string(phase.log_name.as_str()))
+        .collect();
     format!(
-        "CREATE TABLE {} AS\nSELECT * FROM {}\nWHERE ({}) AND ({}) IS NOT NULL;",
+        "CREATE TABLE {} AS\nSELECT * FROM {}\nWHERE (({}) AND ({}) IS NOT NULL)\n   OR \"logName\" IN ({});",
         quote::table(&context.tables.snapshot),
         quote::table(&campaign.source.node),
         exprs::scan_filter(campaign, ""),
         exprs::phase_of_row(campaign, ""),
+        own.join(", "),
     )
 }
 
@@ -392,7 +403,9 @@ fn relabel(context: &LowerContext<'_>, phase: Option<&Phase>) -> String {
     )
 }
 
-/// One `UPDATE` per phase: all four fields in one `struct_update`.
+/// One `UPDATE` per phase: all four fields in one `struct_update`, on the
+/// rows the phase takes, before they are relabeled (afterwards they share
+/// their log name with rows an earlier run wrote).
 fn fix_fields(context: &LowerContext<'_>, phase: Option<&Phase>) -> String {
     let Some(phase) = phase else {
         return String::new();
@@ -405,9 +418,9 @@ fn fix_fields(context: &LowerContext<'_>, phase: Option<&Phase>) -> String {
         &campaign.transform,
     );
     format!(
-        "UPDATE {} SET\n  \"jsonPayload\" = {payload}\nWHERE \"logName\" = {};",
+        "UPDATE {} SET\n  \"jsonPayload\" = {payload}\nWHERE {};",
         quote::table(&campaign.source.node),
-        quote::string(phase.log_name.as_str())
+        exprs::phase_rule(campaign, phase, ""),
     )
 }
 
@@ -416,10 +429,23 @@ fn insert(context: &LowerContext<'_>, mode: Mode) -> String {
     match mode {
         Mode::Fused => insert_transformed(context),
         Mode::InPlace => format!(
-            "INSERT INTO {target}\nSELECT * FROM {} WHERE \"logName\" IN (SELECT log_name FROM {PHASES});",
+            "INSERT INTO {target}\nSELECT * FROM {} WHERE \"logName\" IN (SELECT log_name FROM {PHASES})\n  \
+             AND rowid NOT IN (SELECT bannerc_rowid FROM {KEPT});",
             quote::table(&context.campaign.source.node)
         ),
     }
+}
+
+/// In-place mode: the staging rows that bear one of this campaign's log
+/// names before the run (an earlier run's output; no phase takes them).
+/// After the relabeling they share those names with the rows the run
+/// relabeled, and only the latter go to the target. Rows the run does not
+/// change keep their row ids.
+fn kept_rows(context: &LowerContext<'_>) -> String {
+    format!(
+        "CREATE TEMP TABLE {KEPT} AS\nSELECT rowid AS bannerc_rowid FROM {} WHERE \"logName\" IN (SELECT log_name FROM {PHASES});",
+        quote::table(&context.campaign.source.node)
+    )
 }
 
 fn ledger_row(context: &LowerContext<'_>, mode: Mode) -> String {

@@ -77,9 +77,10 @@ pub fn statements(run: &RunToUndo<'_>) -> Vec<ScriptStatement> {
     statements
 }
 
-/// Remove the relabeled staging rows and put back every backup row that
-/// staging lacks: the backup holds the rows the run took, as they were.
-/// Rows added to staging since the run are kept.
+/// Remove the staging rows named with the run's log names and put back
+/// every backup row that staging lacks: the backup holds the rows the run
+/// took, as they were, and those that bore its log names already. Rows
+/// added to staging since the run are kept.
 fn restore(
     staging: &TableRef,
     backup: &TableRef,
@@ -92,7 +93,8 @@ fn restore(
             "rollback-restore",
             check(
                 &format!(
-                    "(SELECT count(*) FROM {staging} WHERE \"logName\" IN ({names})) <> {}",
+                    "(SELECT count(*) FROM {staging} WHERE \"logName\" IN ({names})) <> {} + \
+                     (SELECT count(*) FROM {backup} WHERE \"logName\" IN ({names}))",
                     run.rows
                 ),
                 &format!(
