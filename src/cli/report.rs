@@ -142,7 +142,10 @@ fn findings_text(findings: &[Finding], conflicts: &[Conflict], allow_reuse: bool
                 conflict_text(conflict)
             ));
         } else {
-            out.push_str(&format!("\nerror[reuse]: {}\n", conflict_text(conflict)));
+            out.push_str(&format!(
+                "\nerror[reuse]: {}; pass --allow-reuse to take them again\n",
+                conflict_text(conflict)
+            ));
         }
     }
     out
@@ -150,16 +153,23 @@ fn findings_text(findings: &[Finding], conflicts: &[Conflict], allow_reuse: bool
 
 /// A conflict in words, naming the run and what both claim.
 pub fn conflict_text(conflict: &Conflict) -> String {
+    if conflict.unreadable_claims {
+        return format!(
+            "run {} (campaign {}) is applied on the same source, but its ledger row's claims \
+             cannot be read, so it may have taken any of these rows",
+            conflict.run_id, conflict.campaign
+        );
+    }
     let mut claimed = Vec::new();
     if !conflict.days.is_empty() {
         claimed.push(format!("days {}", conflict.days.join(", ")));
     }
     if !conflict.logs.is_empty() {
         let logs: Vec<String> = conflict.logs.iter().map(|l| format!("{l:?}")).collect();
-        claimed.push(format!("special logs {}", logs.join(", ")));
+        claimed.push(format!("rows of the logs {}", logs.join(", ")));
     }
     format!(
-        "run {} (campaign {}) already took rows of the same source on {}; pass --allow-reuse to take them again",
+        "run {} (campaign {}) already took rows of the same source on {}",
         conflict.run_id,
         conflict.campaign,
         claimed.join(" and ")

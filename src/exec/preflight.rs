@@ -3,6 +3,7 @@
 //! "already applied" and "Across runs" rules, and the warnings that need
 //! data. Engine-independent, so every engine refuses the same runs.
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::facts::{Inspection, LedgerEntry, SampleRow, TableFacts};
@@ -302,40 +303,99 @@ pub struct Conflict {
     pub campaign: String,
     /// Overlapping days, as `A..B` in the new campaign's zone.
     pub days: Vec<String>,
-    /// Special logs both claim.
+    /// Logs whose rows both would take: special logs both claim, a special
+    /// log of one whose rows the other took by date, or the reverse.
     pub logs: Vec<String>,
+    /// The run's claims cannot be read (a damaged ledger row): it may have
+    /// taken any row of the source, so the campaign is refused all the same.
+    pub unreadable_claims: bool,
 }
 
 /// The applied, not rolled-back runs on the same source whose claims
 /// intersect the campaign's (SEMANTICS.md, "Across runs"). `same_table`
 /// says whether a ledger's source table is the campaign's source (DuckDB
 /// compares `dataset.table`, as it drops the project).
+///
+/// A row is claimed by a date rule or by a special rule, so four pairs are
+/// compared: days with days, special logs with special logs, and each
+/// side's special logs with the other's days (a special log of the output
+/// form is never taken by date, and the run's exclusions are not recorded,
+/// so that pair errs on the side of refusing). Claims that cannot be read
+/// refuse too.
 pub fn reuse_conflicts(
     campaign: &Campaign,
     history: &[LedgerEntry],
     same_table: impl Fn(&str) -> bool,
 ) -> Vec<Conflict> {
-    let mine = Claims::of(campaign);
     history
         .iter()
         .filter(|entry| entry.is_applied() && same_table(&entry.source_table))
         .filter_map(|entry| {
-            let theirs = entry.claims.as_ref()?;
-            let days = overlapping_days(campaign, theirs);
-            let logs: Vec<String> = mine
-                .special
-                .iter()
-                .filter(|s| theirs.special.contains(s))
-                .cloned()
-                .collect();
-            (!days.is_empty() || !logs.is_empty()).then(|| Conflict {
+            let conflict = |days, logs, unreadable_claims| Conflict {
                 run_id: entry.run_id.clone(),
                 campaign: entry.campaign.clone(),
                 days,
                 logs,
-            })
+                unreadable_claims,
+            };
+            let Some(theirs) = entry.claims.as_ref().filter(|c| readable(c)) else {
+                return Some(conflict(Vec::new(), Vec::new(), true));
+            };
+            let days = overlapping_days(campaign, theirs);
+            let logs = shared_logs(campaign, theirs);
+            (!days.is_empty() || !logs.is_empty()).then(|| conflict(days, logs, false))
         })
         .collect()
+}
+
+/// Whether every part of a run's claims parses.
+fn readable(claims: &Claims) -> bool {
+    Zone::parse(&claims.zone).is_ok()
+        && claims.days.iter().all(|[start, end]| {
+            matches!(
+                (start.parse::<NaiveDate>(), end.parse::<NaiveDate>()),
+                (Ok(a), Ok(b)) if DateRange::new(a, b).is_ok()
+            )
+        })
+}
+
+/// The logs whose rows both the campaign and the other run take.
+fn shared_logs(campaign: &Campaign, theirs: &Claims) -> Vec<String> {
+    let mine: Vec<&str> = campaign
+        .phases
+        .iter()
+        .flat_map(|p| p.special.iter().map(|s| s.node.as_str()))
+        .collect();
+    let by_date = |name: &str| !crate::ir::is_output_form(name);
+    // Their date rule took every log but theirs, outputs and exclusions.
+    let taken_by_their_days = |name: &str| {
+        !theirs.days.is_empty() && by_date(name) && !theirs.special.iter().any(|s| s == name)
+    };
+    // Our date rule takes a log unless it is ours, an output, or excluded
+    // by every phase that has days.
+    let taken_by_my_days = |name: &str| {
+        by_date(name)
+            && !mine.contains(&name)
+            && campaign
+                .phases
+                .iter()
+                .any(|p| !p.takes.is_empty() && !p.except.iter().any(|x| x.node.as_str() == name))
+    };
+    let mut logs: Vec<String> = mine
+        .iter()
+        .filter(|name| theirs.special.iter().any(|s| s == *name) || taken_by_their_days(name))
+        .map(|name| name.to_string())
+        .chain(
+            theirs
+                .special
+                .iter()
+                .filter(|name| taken_by_my_days(name))
+                .cloned(),
+        )
+        .collect();
+    logs.sort();
+    logs.dedup();
+    logs
 }
 
 /// The campaign's days (as ranges in its zone) that share an instant with
