@@ -272,3 +272,123 @@ fn outputs_never_replace_inputs_and_run_ids_are_names() {
     ]);
     assert_eq!(output.status.code(), Some(4));
 }
+
+#[test]
+fn a_failed_write_to_standard_output_is_an_error_not_a_panic() {
+    if !Path::new("/dev/full").exists() {
+        return;
+    }
+    for args in [
+        &["explain", "golden/worked_example.bnr"][..],
+        &["check", "golden/worked_example.bnr", "--format", "json"],
+        &["import", "golden/worked_example.yaml"],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_bannerc"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(std::fs::File::create("/dev/full").expect("/dev/full"))
+            .output()
+            .expect("bannerc runs");
+        assert_eq!(
+            output.status.code(),
+            Some(4),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains("cannot write to standard output"),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_path_that_is_a_link_keeps_the_link() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let real = dir.path().join("real.sql");
+    let link = dir.path().join("link.sql");
+    std::fs::write(&real, "old").unwrap();
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let output = bannerc(&[
+        "compile",
+        "golden/worked_example.bnr",
+        "-o",
+        link.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::read_to_string(&real).unwrap(),
+        std::fs::read_to_string("golden/worked_example.bnr.fused.sql").unwrap()
+    );
+}
+
+#[test]
+fn import_adds_its_profile_to_an_existing_settings_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let settings = dir.path().join("bannerc.toml");
+    std::fs::write(
+        &settings,
+        "[engine]\nurl = \"duckdb:logs.duckdb\"\n\n[profiles.prod]\nexecution_mode = \"production\"\n",
+    )
+    .unwrap();
+    let campaign = dir.path().join("c.bnr");
+    let output = bannerc(&[
+        "import",
+        "examples/original_design.yaml",
+        "-o",
+        campaign.to_str().unwrap(),
+        "--settings",
+        settings.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let merged: toml::Table = std::fs::read_to_string(&settings).unwrap().parse().unwrap();
+    assert_eq!(merged["engine"]["url"].as_str(), Some("duckdb:logs.duckdb"));
+    assert_eq!(
+        merged["profiles"]["prod"]["execution_mode"].as_str(),
+        Some("production")
+    );
+    assert_eq!(
+        merged["profiles"]["imported"]["execution_mode"].as_str(),
+        Some("safe")
+    );
+
+    std::fs::write(&settings, "this is [ not toml").unwrap();
+    let refused = bannerc(&[
+        "import",
+        "examples/original_design.yaml",
+        "-o",
+        campaign.to_str().unwrap(),
+        "--settings",
+        settings.to_str().unwrap(),
+    ]);
+    assert_eq!(refused.status.code(), Some(4), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("not overwriting it"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&settings).unwrap(),
+        "this is [ not toml"
+    );
+    // Refused before anything is written: no campaign file either.
+    std::fs::remove_file(&campaign).unwrap();
+    let again = bannerc(&[
+        "import",
+        "examples/original_design.yaml",
+        "-o",
+        campaign.to_str().unwrap(),
+        "--settings",
+        settings.to_str().unwrap(),
+    ]);
+    assert_eq!(again.status.code(), Some(4));
+    assert!(!campaign.exists(), "a refused import wrote the campaign");
+}

@@ -13,6 +13,7 @@ use serde_json::json;
 
 use super::ModeArg;
 use super::exit;
+use super::out::{out, outln};
 use super::report;
 use super::session::{self, EngineArgs, Format, Preflight, Prepared, Stop};
 use crate::exec::facts::RunReport;
@@ -101,11 +102,11 @@ fn apply(args: &ApplyArgs) -> Result<u8, Stop> {
 
 fn already_applied(format: Format, run_id: &str, at: Option<&str>) -> u8 {
     match format {
-        Format::Text => println!(
+        Format::Text => outln!(
             "already applied as run {run_id} ({}); nothing to do",
             at.unwrap_or("time unknown")
         ),
-        Format::Json => println!("{}", json!({"status": "already_applied", "run_id": run_id})),
+        Format::Json => outln!("{}", json!({"status": "already_applied", "run_id": run_id})),
     }
     exit::OK
 }
@@ -119,16 +120,16 @@ fn refused(
 ) -> u8 {
     match args.format {
         Format::Text => {
-            print!(
+            out!(
                 "{}",
                 report::plan_text(prepared, engine, mode, preflight, args.allow_reuse)
             );
-            println!("\napply: refused by the checks above; nothing was written");
+            outln!("\napply: refused by the checks above; nothing was written");
         }
         Format::Json => {
             let mut value = report::plan_json(prepared, engine, mode, preflight, false);
             value["status"] = json!("refused");
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&value).unwrap_or_default()
             );
@@ -181,14 +182,14 @@ pub fn new_run_id() -> String {
 
 pub fn print_summary(format: Format, report: &RunReport, prepared: &Prepared) {
     match format {
-        Format::Text => print!(
+        Format::Text => out!(
             "{}",
             report::run_text(report, &prepared.campaign.target.node.to_string())
         ),
         Format::Json => {
             let value =
                 json!({"status": "applied", "run": report.entry, "elapsed_ms": report.elapsed_ms});
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&value).unwrap_or_default()
             );

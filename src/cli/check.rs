@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
+use super::out::{out, outln};
 use super::pipeline::{self, CompileFailure, load, load_campaign, read_counts};
 use super::{exit, render};
 use crate::diag::{Diagnostic, has_errors};
@@ -184,7 +185,7 @@ fn print_json(results: &[FileResult]) {
             })
         })
         .collect();
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&files).unwrap_or_default()
     );
@@ -192,12 +193,12 @@ fn print_json(results: &[FileResult]) {
 
 fn print_github(results: &[FileResult]) {
     for result in results {
-        print!(
+        out!(
             "{}",
             render::github(&result.file, &result.text, &result.diagnostics)
         );
         if let Some((message, _)) = &result.failure {
-            println!(
+            outln!(
                 "::error file={}::{}",
                 result.file,
                 message.replace('\n', "%0A")

@@ -128,8 +128,23 @@ pub fn is_an_input(output: &Path, inputs: &[&Path]) -> bool {
     )
 }
 
-/// Write through a temporary file in the same directory, then rename it.
+/// Write through a temporary file in the same directory, then rename it
+/// over the file. A symbolic link is followed (its target is replaced, the
+/// link stays); a path that is not a regular file (`/dev/stdout`, a FIFO) is
+/// written to directly, since renaming over it would replace the device.
 pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+    let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    match std::fs::metadata(&real) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => std::fs::OpenOptions::new()
+            .write(true)
+            .open(&real)
+            .and_then(|mut file| file.write_all(text.as_bytes()))
+            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        _ => replace_file(&real, text),
+    }
+}
+
+fn replace_file(path: &Path, text: &str) -> Result<(), String> {
     let directory = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -69,6 +69,7 @@ mod engine {
 
     use super::super::apply::{Progress, new_run_id, print_summary};
     use super::super::exit;
+    use super::super::out::{out, outln};
     use super::super::pipeline::Loaded;
     use super::super::report;
     use super::super::session::{self, Format, Stop};
@@ -82,7 +83,7 @@ mod engine {
     pub fn demo(path: &Path, rows: u64) -> Result<u8, Stop> {
         recreate(path)?;
         let mut engine = DuckDbEngine::open(path, Access::Create)?;
-        println!(
+        outln!(
             "== 1. data: {rows} banner request rows for April 2025 in {}",
             path.display()
         );
@@ -96,21 +97,21 @@ mod engine {
             &data::rows_by_log(engine.connection(), data::TARGET)?,
         );
 
-        println!("\n== 2. check examples/demo.bnr");
+        outln!("\n== 2. check examples/demo.bnr");
         let loaded = Loaded {
             path: PathBuf::from("examples/demo.bnr"),
             text: DEMO_CAMPAIGN.to_string(),
         };
         let prepared = session::prepare_loaded(loaded, &mut engine, false)?;
-        println!(
+        outln!(
             "{} phases, no errors (warnings, if any, are above)",
             prepared.campaign.phases.len()
         );
 
-        println!("\n== 3. plan (reads the data, writes nothing)");
+        outln!("\n== 3. plan (reads the data, writes nothing)");
         let preflight = session::preflight(&mut engine, &prepared.campaign, Mode::Fused)?;
         let engine_name = format!("duckdb:{}", path.display());
-        print!(
+        out!(
             "{}",
             report::plan_text(&prepared, &engine_name, Mode::Fused, &preflight, false)
         );
@@ -121,7 +122,7 @@ mod engine {
             ));
         }
 
-        println!("\n== 4. apply (one transaction)");
+        outln!("\n== 4. apply (one transaction)");
         let script = session::compile(
             &prepared.campaign,
             crate::lower::Dialect::Duckdb,
@@ -134,18 +135,18 @@ mod engine {
         let run = outcome?;
         print_summary(Format::Text, &run, &prepared);
 
-        println!("\n== 5. what happened");
+        outln!("\n== 5. what happened");
         print_logs(
             "target",
             &data::rows_by_log(engine.connection(), data::TARGET)?,
         );
-        println!("  staging is unchanged (fused mode never writes it)");
-        println!("\nnext:");
-        println!("  bannerc history --engine {engine_name}");
-        println!(
+        outln!("  staging is unchanged (fused mode never writes it)");
+        outln!("\nnext:");
+        outln!("  bannerc history --engine {engine_name}");
+        outln!(
             "  bannerc apply examples/demo.bnr --engine {engine_name} --yes   # says: already applied"
         );
-        println!(
+        outln!(
             "  bannerc rollback {} --engine {engine_name}",
             run.entry.run_id
         );
@@ -184,9 +185,9 @@ mod engine {
 
     fn print_logs(table: &str, rows: &[(String, u64)]) {
         let total: u64 = rows.iter().map(|(_, n)| n).sum();
-        println!("  {table}: {total} rows");
+        outln!("  {table}: {total} rows");
         for (log, count) in rows {
-            println!("    {count:>9}  {log}");
+            outln!("    {count:>9}  {log}");
         }
     }
 }

@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use serde_json::json;
 
+use super::out::{out, outln};
 use super::pipeline::{load, load_campaign, needs_counts_diagnostic, read_counts};
 use super::{CompileOptions, exit, render};
 use crate::check::OpGraph;
@@ -89,7 +90,7 @@ pub fn run(args: &ExplainArgs) -> u8 {
         }
     };
     if args.graph {
-        print!("{}", graph.to_dot(campaign.name.node.as_str()));
+        out!("{}", graph.to_dot(campaign.name.node.as_str()));
         return exit::OK;
     }
     match args.format {
@@ -103,11 +104,11 @@ pub fn run(args: &ExplainArgs) -> u8 {
                     render::stderr_color()
                 )
             );
-            print!("{}", text(&campaign, &graph, mode));
+            out!("{}", text(&campaign, &graph, mode));
         }
         ExplainFormat::Json => {
             let value = explain_json(&campaign, &graph, mode, &loaded.text, &checked.diagnostics);
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&value).unwrap_or_default()
             );

@@ -3,6 +3,7 @@
 use clap::Args;
 
 use super::exit;
+use super::out::{out, outln};
 use super::report;
 use super::session::{self, EngineArgs, Format, Stop};
 use crate::exec::Access;
@@ -29,8 +30,8 @@ fn history(args: &HistoryArgs) -> Result<u8, Stop> {
     let (_, mut engine) = session::open_engine(&args.engine, Access::ReadOnly)?;
     let entries = engine.history()?;
     match args.format {
-        Format::Text => print!("{}", report::history_text(&entries)),
-        Format::Json => println!(
+        Format::Text => out!("{}", report::history_text(&entries)),
+        Format::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&entries).unwrap_or_default()
         ),

@@ -2,12 +2,13 @@
 //! into a `.bnr` campaign, and its run settings into a `bannerc.toml`
 //! profile (they belong to the environment, not the campaign).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use serde_json::{Map, Value};
 
 use super::compile::{is_an_input, write_atomically};
+use super::out::out;
 use super::pipeline::{load, parse};
 use super::{exit, render};
 use crate::diag::has_errors;
@@ -57,29 +58,63 @@ pub fn run(args: &ImportArgs) -> u8 {
         );
     }
     let campaign = format!("// Imported from {file}.\n{}", crate::syntax::print(&spec));
-    let written = match &args.output {
-        Some(path) => write_atomically(path, &campaign),
-        None => {
-            print!("{campaign}");
-            Ok(())
-        }
-    };
-    if let Err(message) = written {
-        return fail(&message, exit::ENGINE);
-    }
-    match (&args.settings, settings_toml(&spec.settings, &args.profile)) {
-        (Some(path), Some(toml)) => match write_atomically(path, &toml) {
-            Ok(()) => exit::OK,
-            Err(message) => fail(&message, exit::ENGINE),
+    // The settings are merged first, so a settings file that cannot take
+    // them stops the import before anything is written.
+    let settings = match (&args.settings, settings_toml(&spec.settings, &args.profile)) {
+        (Some(path), Some(toml)) => match merged_settings(path, &toml) {
+            Ok(text) => Some((path, text)),
+            Err(message) => return fail(&message, exit::ENGINE),
         },
         (None, Some(_)) => {
             eprintln!(
                 "note: the configuration has run settings; pass --settings FILE to keep them"
             );
-            exit::OK
+            None
         }
-        _ => exit::OK,
+        _ => None,
+    };
+    let written = match &args.output {
+        Some(path) => write_atomically(path, &campaign),
+        None => {
+            out!("{campaign}");
+            Ok(())
+        }
+    };
+    let written = written
+        .and_then(|()| settings.map_or(Ok(()), |(path, text)| write_atomically(path, &text)));
+    match written {
+        Ok(()) => exit::OK,
+        Err(message) => fail(&message, exit::ENGINE),
     }
+}
+
+/// The imported profile added to the settings file at `path`, if there is
+/// one: its other tables (`[engine]`, other profiles) stay; a profile of the
+/// same name is replaced. A file that is not TOML is left alone.
+fn merged_settings(path: &Path, imported: &str) -> Result<String, String> {
+    let existing = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(imported.into()),
+        Err(error) => return Err(format!("cannot read {}: {error}", path.display())),
+    };
+    let mut root: toml::Table = existing.parse().map_err(|error| {
+        format!(
+            "{} is not a TOML settings file ({error}); not overwriting it",
+            path.display()
+        )
+    })?;
+    let imported: toml::Table = imported
+        .parse()
+        .map_err(|error| format!("the imported settings are not TOML: {error}"))?;
+    for (key, value) in imported {
+        match (root.get_mut(&key), value) {
+            (Some(toml::Value::Table(mine)), toml::Value::Table(theirs)) => mine.extend(theirs),
+            (_, value) => {
+                root.insert(key, value);
+            }
+        }
+    }
+    toml::to_string_pretty(&root).map_err(|error| format!("cannot write the settings: {error}"))
 }
 
 fn fail(message: &str, code: u8) -> u8 {

@@ -7,6 +7,7 @@ mod demo;
 pub mod explain;
 mod history;
 mod import;
+mod out;
 pub mod pipeline;
 mod plan;
 pub mod render;

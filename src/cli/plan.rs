@@ -9,6 +9,7 @@ use clap::Args;
 
 use super::ModeArg;
 use super::exit;
+use super::out::{out, outln};
 use super::report;
 use super::session::{self, EngineArgs, Format, Stop};
 use crate::exec::Access;
@@ -55,17 +56,17 @@ fn plan(args: &PlanArgs) -> Result<u8, Stop> {
     let engine_name = spec.to_string();
     match args.format {
         Format::Text => {
-            print!(
+            out!(
                 "{}",
                 report::plan_text(&prepared, &engine_name, mode, &preflight, args.allow_reuse,)
             );
             if let Some(bytes) = estimated_bytes {
-                println!(
+                outln!(
                     "\nestimate: the run would process about {} (from a dry run)",
                     human_bytes(bytes)
                 );
             }
-            println!(
+            outln!(
                 "\n{}",
                 verdict(&preflight, ok, &prepared.campaign.target.node.to_string())
             );
@@ -73,7 +74,7 @@ fn plan(args: &PlanArgs) -> Result<u8, Stop> {
         Format::Json => {
             let mut value = report::plan_json(&prepared, &engine_name, mode, &preflight, ok);
             value["estimated_bytes"] = serde_json::json!(estimated_bytes);
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&value).unwrap_or_default()
             );

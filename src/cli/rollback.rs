@@ -7,6 +7,7 @@ use serde_json::json;
 
 use super::apply::Progress;
 use super::exit;
+use super::out::{out, outln};
 use super::report;
 use super::session::{self, EngineArgs, Format, Stop};
 use crate::exec::{Access, EngineError};
@@ -43,8 +44,8 @@ fn rollback(args: &RollbackArgs) -> Result<u8, Stop> {
         other => Stop::from(other),
     })?;
     match args.format {
-        Format::Text => print!("{}", report::rollback_text(&report)),
-        Format::Json => println!("{}", json!({"status": "rolled_back", "rollback": report})),
+        Format::Text => out!("{}", report::rollback_text(&report)),
+        Format::Json => outln!("{}", json!({"status": "rolled_back", "rollback": report})),
     }
     Ok(exit::OK)
 }
