@@ -31,6 +31,10 @@ pub struct EngineArgs {
     /// credentials; an endpoint that needs none gets none.
     #[arg(long, value_name = "URL")]
     pub endpoint: Option<String>,
+    /// Take the engine from `[profiles.NAME.engine]` of ./bannerc.toml
+    /// (for example `dev` or `prod`); `--engine` still wins.
+    #[arg(long, value_name = "NAME", env = "BANNERC_PROFILE")]
+    pub profile: Option<String>,
 }
 
 /// `--format` of the engine commands.
@@ -75,7 +79,7 @@ pub fn open_engine(
     access: Access,
 ) -> Result<(EngineSpec, Box<dyn Engine>), Stop> {
     let directory = std::env::current_dir().map_err(|e| Stop::new(e.to_string(), exit::ENGINE))?;
-    let spec = EngineSpec::resolve(args.engine.as_deref(), &directory)
+    let spec = EngineSpec::resolve(args.engine.as_deref(), args.profile.as_deref(), &directory)
         .and_then(|spec| spec.with_endpoint(args.endpoint.as_deref()))
         .map_err(|m| Stop::new(m, exit::USAGE))?;
     let engine = connect(&spec, access)?;

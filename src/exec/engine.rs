@@ -187,48 +187,110 @@ impl EngineSpec {
         }
     }
 
-    /// The engine to use: `--engine` if given, else `[engine] url` of
-    /// `bannerc.toml` in `directory` if present, else `duckdb:bannerc.duckdb`.
-    pub fn resolve(flag: Option<&str>, directory: &Path) -> Result<EngineSpec, String> {
-        if let Some(flag) = flag {
+    /// The engine to use: `--engine` if given, else the `[engine]` table of
+    /// `bannerc.toml` in `directory` (or, with `profile`, the
+    /// `[profiles.NAME.engine]` table, falling back to `[engine]` for what it
+    /// leaves out), else `duckdb:bannerc.duckdb`.
+    pub fn resolve(
+        flag: Option<&str>,
+        profile: Option<&str>,
+        directory: &Path,
+    ) -> Result<EngineSpec, String> {
+        if let (Some(flag), None) = (flag, profile) {
             return flag.parse();
         }
         let settings = directory.join(SETTINGS_FILE);
-        match std::fs::read_to_string(&settings) {
-            Ok(text) => from_settings(&text).map_err(|e| format!("{}: {e}", settings.display())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(EngineSpec::Duckdb {
+        let text = match std::fs::read_to_string(&settings) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(format!("cannot read {}: {e}", settings.display())),
+        };
+        let from_file = match &text {
+            Some(text) => {
+                from_settings(text, profile).map_err(|e| format!("{}: {e}", settings.display()))?
+            }
+            None if profile.is_some() => {
+                return Err(format!(
+                    "--profile needs a {SETTINGS_FILE} in {}, and there is none",
+                    directory.display()
+                ));
+            }
+            None => None,
+        };
+        match (flag, from_file) {
+            (Some(flag), _) => flag.parse(),
+            (None, Some(spec)) => Ok(spec),
+            (None, None) => Ok(EngineSpec::Duckdb {
                 path: PathBuf::from(DEFAULT_DUCKDB_FILE),
             }),
-            Err(e) => Err(format!("cannot read {}: {e}", settings.display())),
         }
     }
 }
 
-/// The engine named by `[engine] url = "…"` in a `bannerc.toml`; the
-/// default DuckDB file when the file names none.
-fn from_settings(text: &str) -> Result<EngineSpec, String> {
-    let value: toml::Table = text
+/// The tables a `bannerc.toml` may hold; anything else is a typo.
+const SETTINGS_TABLES: [&str; 2] = ["engine", "profiles"];
+/// The keys of an `[engine]` table.
+const ENGINE_KEYS: [&str; 2] = ["url", "endpoint"];
+
+/// The engine a `bannerc.toml` names, if it names one. With `profile`, its
+/// `[profiles.NAME.engine]` keys win over `[engine]`'s.
+fn from_settings(text: &str, profile: Option<&str>) -> Result<Option<EngineSpec>, String> {
+    let root: toml::Table = text
         .parse()
         .map_err(|e: toml::de::Error| e.message().to_string())?;
-    let url = value.get("engine").and_then(|engine| engine.get("url"));
-    match url {
-        None => Ok(EngineSpec::Duckdb {
-            path: PathBuf::from(DEFAULT_DUCKDB_FILE),
-        }),
-        Some(toml::Value::String(url)) => {
-            let endpoint = value
-                .get("engine")
-                .and_then(|engine| engine.get("endpoint"));
-            match endpoint {
-                None => url.parse(),
-                Some(toml::Value::String(endpoint)) => {
-                    url.parse::<EngineSpec>()?.with_endpoint(Some(endpoint))
-                }
-                Some(_) => Err("`[engine] endpoint` must be a URL string".into()),
-            }
-        }
-        Some(_) => Err("`[engine] url` must be a string such as \"duckdb:bannerc.duckdb\"".into()),
+    if let Some(key) = root.keys().find(|k| !SETTINGS_TABLES.contains(&k.as_str())) {
+        return Err(format!(
+            "unknown table `{key}` (a settings file holds `[engine]` and `[profiles.NAME]`)"
+        ));
     }
+    let mut engine = engine_table(root.get("engine"), "[engine]")?;
+    if let Some(name) = profile {
+        let profiles = root.get("profiles").and_then(toml::Value::as_table);
+        let Some(chosen) = profiles.and_then(|p| p.get(name)) else {
+            let known: Vec<&str> = profiles
+                .map(|p| p.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            return Err(format!(
+                "there is no profile `{name}` (profiles here: {})",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ));
+        };
+        let overrides = engine_table(chosen.get("engine"), &format!("[profiles.{name}.engine]"))?;
+        engine.extend(overrides);
+    }
+    let text_of = |key: &str| match engine.get(key) {
+        None => Ok(None),
+        Some(toml::Value::String(text)) => Ok(Some(text.as_str())),
+        Some(_) => Err(format!("`{key}` of the engine must be a string")),
+    };
+    let Some(url) = text_of("url")? else {
+        return match text_of("endpoint")? {
+            None => Ok(None),
+            Some(_) => Err("an engine `endpoint` needs a `url = \"bigquery:PROJECT\"`".into()),
+        };
+    };
+    let spec: EngineSpec = url.parse()?;
+    spec.with_endpoint(text_of("endpoint")?).map(Some)
+}
+
+/// The keys of one engine table, checked.
+fn engine_table(value: Option<&toml::Value>, name: &str) -> Result<toml::Table, String> {
+    let Some(value) = value else {
+        return Ok(toml::Table::new());
+    };
+    let table = value
+        .as_table()
+        .ok_or_else(|| format!("`{name}` must be a table"))?;
+    if let Some(key) = table.keys().find(|k| !ENGINE_KEYS.contains(&k.as_str())) {
+        return Err(format!(
+            "unknown key `{key}` in `{name}` (it takes `url` and `endpoint`)"
+        ));
+    }
+    Ok(table.clone())
 }
 
 /// How an engine opens its database.
@@ -304,20 +366,80 @@ mod tests {
 
     #[test]
     fn settings_name_the_engine() {
-        let spec = from_settings("[engine]\nurl = \"duckdb:dev.duckdb\"\n").unwrap();
+        let spec = from_settings("[engine]\nurl = \"duckdb:dev.duckdb\"\n", None).unwrap();
         assert_eq!(
             spec,
-            EngineSpec::Duckdb {
+            Some(EngineSpec::Duckdb {
                 path: PathBuf::from("dev.duckdb")
-            }
+            })
         );
+        assert_eq!(from_settings("", None).unwrap(), None);
+        assert!(from_settings("[engine]\nurl = 3\n", None).is_err());
+    }
+
+    #[test]
+    fn a_profile_overrides_the_engine_and_typos_are_errors() {
+        let settings = "[engine]\nurl = \"duckdb:dev.duckdb\"\n\n\
+                        [profiles.prod.engine]\nurl = \"bigquery:prod-project\"\n\n\
+                        [profiles.imported]\nexecution_mode = \"safe\"\n";
         assert_eq!(
-            from_settings("").unwrap(),
-            EngineSpec::Duckdb {
-                path: PathBuf::from(DEFAULT_DUCKDB_FILE)
-            }
+            from_settings(settings, Some("prod")).unwrap(),
+            Some(EngineSpec::Bigquery {
+                project: "prod-project".into(),
+                endpoint: None
+            })
         );
-        assert!(from_settings("[engine]\nurl = 3\n").is_err());
+        // A profile without an engine table keeps `[engine]`.
+        assert_eq!(
+            from_settings(settings, Some("imported")).unwrap(),
+            from_settings(settings, None).unwrap()
+        );
+        let unknown = from_settings(settings, Some("staging")).unwrap_err();
+        assert!(
+            unknown.contains("no profile `staging`") && unknown.contains("imported, prod"),
+            "{unknown}"
+        );
+        assert!(
+            from_settings("[bogus]\nx = 1\n", None)
+                .unwrap_err()
+                .contains("unknown table `bogus`")
+        );
+        assert!(
+            from_settings("[engine]\nulr = \"duckdb:x\"\n", None)
+                .unwrap_err()
+                .contains("unknown key `ulr`")
+        );
+    }
+
+    #[test]
+    fn the_flag_wins_and_a_profile_needs_a_settings_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let flag = Some("duckdb:x.duckdb");
+        let x = EngineSpec::Duckdb {
+            path: PathBuf::from("x.duckdb"),
+        };
+        assert!(
+            EngineSpec::resolve(None, Some("prod"), dir.path())
+                .unwrap_err()
+                .contains("needs a bannerc.toml")
+        );
+        std::fs::write(dir.path().join(SETTINGS_FILE), "not [ toml").unwrap();
+        // `--engine` alone does not read the settings file at all.
+        assert_eq!(EngineSpec::resolve(flag, None, dir.path()).unwrap(), x);
+        assert!(EngineSpec::resolve(None, None, dir.path()).is_err());
+        std::fs::write(
+            dir.path().join(SETTINGS_FILE),
+            "[profiles.prod.engine]\nurl = \"bigquery:p\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            EngineSpec::resolve(flag, Some("prod"), dir.path()).unwrap(),
+            x
+        );
+        assert!(matches!(
+            EngineSpec::resolve(None, Some("prod"), dir.path()).unwrap(),
+            EngineSpec::Bigquery { project, .. } if project == "p"
+        ));
     }
 
     #[test]
@@ -333,8 +455,8 @@ mod tests {
         );
         let settings = "[engine]\nurl = \"bigquery:p\"\nendpoint = \"http://x:1\"\n";
         assert!(matches!(
-            from_settings(settings).unwrap(),
-            EngineSpec::Bigquery { endpoint: Some(url), .. } if url == "http://x:1"
+            from_settings(settings, None).unwrap(),
+            Some(EngineSpec::Bigquery { endpoint: Some(url), .. }) if url == "http://x:1"
         ));
         let duck: EngineSpec = "duckdb:x.duckdb".parse().unwrap();
         assert!(duck.with_endpoint(Some("http://x")).is_err());
