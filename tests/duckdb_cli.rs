@@ -590,6 +590,41 @@ fn a_missing_database_file_is_not_created() {
     assert_eq!(code(&output), Some(4));
     assert!(text(&output).contains("there is no DuckDB database at"));
     assert!(!Path::new(&missing).exists());
+    // Scripts asking for JSON get a document on failure too.
+    for command in ["plan", "apply", "history", "rollback"] {
+        let first = if command == "rollback" {
+            "some-run".to_string()
+        } else {
+            fixture.campaign.display().to_string()
+        };
+        let mut args = vec![
+            command,
+            first.as_str(),
+            "--engine",
+            &engine,
+            "--format",
+            "json",
+        ];
+        if command == "history" {
+            args.remove(1);
+        }
+        if command == "apply" {
+            args.push("--yes");
+        }
+        let output = fixture.bannerc(&args);
+        assert_eq!(code(&output), Some(4), "{command}: {}", text(&output));
+        let value: serde_json::Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("{command}: {e}: {}", text(&output)));
+        assert_eq!(value["status"], "error", "{command}");
+        assert_eq!(value["exit_code"], 4, "{command}");
+        assert!(
+            value["error"]
+                .as_str()
+                .unwrap()
+                .contains("there is no DuckDB database")
+        );
+    }
+    assert!(!Path::new(&missing).exists());
 }
 
 #[test]

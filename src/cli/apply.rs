@@ -49,7 +49,7 @@ pub struct ApplyArgs {
 pub fn run(args: &ApplyArgs) -> u8 {
     match apply(args) {
         Ok(code) => code,
-        Err(stop) => session::report(stop),
+        Err(stop) => session::report(stop, args.format),
     }
 }
 

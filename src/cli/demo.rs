@@ -30,7 +30,7 @@ pub struct DemoArgs {
 pub fn run(args: &DemoArgs) -> u8 {
     match demo_path(args).and_then(|path| demo(&path, args.rows)) {
         Ok(code) => code,
-        Err(stop) => session::report(stop),
+        Err(stop) => session::report(stop, session::Format::Text),
     }
 }
 

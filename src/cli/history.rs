@@ -22,7 +22,7 @@ pub struct HistoryArgs {
 pub fn run(args: &HistoryArgs) -> u8 {
     match history(args) {
         Ok(code) => code,
-        Err(stop) => session::report(stop),
+        Err(stop) => session::report(stop, args.format),
     }
 }
 

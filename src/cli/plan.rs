@@ -41,7 +41,7 @@ pub struct PlanArgs {
 pub fn run(args: &PlanArgs) -> u8 {
     match plan(args) {
         Ok(code) => code,
-        Err(stop) => session::report(stop),
+        Err(stop) => session::report(stop, args.format),
     }
 }
 

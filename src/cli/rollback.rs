@@ -28,7 +28,7 @@ pub struct RollbackArgs {
 pub fn run(args: &RollbackArgs) -> u8 {
     match rollback(args) {
         Ok(code) => code,
-        Err(stop) => session::report(stop),
+        Err(stop) => session::report(stop, args.format),
     }
 }
 

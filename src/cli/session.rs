@@ -236,8 +236,16 @@ pub fn preflight(
     })
 }
 
-/// Print `stop` and return its code.
-pub fn report(stop: Stop) -> u8 {
+/// Print `stop` (on standard error, and as a JSON document on standard
+/// output for `--format json`) and return its code.
+pub fn report(stop: Stop, format: Format) -> u8 {
     eprintln!("error: {}", stop.message);
+    if format == Format::Json {
+        // Scripts get a document whatever happened.
+        super::out::write(&format!(
+            "{}\n",
+            serde_json::json!({"status": "error", "error": stop.message, "exit_code": stop.code})
+        ));
+    }
     stop.code
 }
