@@ -392,3 +392,27 @@ fn import_adds_its_profile_to_an_existing_settings_file() {
     assert_eq!(again.status.code(), Some(4));
     assert!(!campaign.exists(), "a refused import wrote the campaign");
 }
+
+#[test]
+fn check_without_counts_still_reports_what_the_counts_do_not_decide() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("v.bnr");
+    let campaign = "campaign C {\n source `p.d.s`\n target `p.d.t`\n schedule single 2025-06-01\n \
+                    from 2025-05-01..2025-05-31 split volume 10\n}\n";
+    std::fs::write(&file, campaign).unwrap();
+    let output = bannerc(&["check", file.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(value[0]["diagnostics"][0]["code"], "E0401");
+    assert_eq!(value[0]["diagnostics"][0]["line"], 4);
+
+    // With a banner, only the note about the counts remains.
+    std::fs::write(&file, campaign.replace(" source", " banner 7\n source")).unwrap();
+    let output = bannerc(&["check", file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("pass --stats counts.csv"),
+        "{}",
+        stderr(&output)
+    );
+}

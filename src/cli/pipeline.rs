@@ -78,6 +78,7 @@ pub fn load_campaign(loaded: &Loaded, counts: Option<&DayCounts>, deny_warnings:
     };
     if counts.is_none() && plan::needs_counts(&spec) {
         debug!("volume split without counts: expansion deferred");
+        diagnostics.extend(plan::faults_without_counts(&spec));
         return Checked {
             campaign: None,
             spec: Some(spec),

@@ -75,6 +75,32 @@ pub fn needs_counts(spec: &CampaignSpec) -> bool {
         .is_some_and(|split| matches!(split.kind, SplitKind::Volume(_)))
 }
 
+/// The faults of a volume-split campaign that do not depend on the day
+/// counts (no banner, `volume 0`, a window shorter than the schedule, …),
+/// found without them: the expansion is tried on placeholder counts and
+/// only what the counts decide is left out. Empty when `spec` needs no
+/// counts.
+pub fn faults_without_counts(spec: &CampaignSpec) -> Vec<Diagnostic> {
+    let Some(split) = spec.split.as_ref().filter(|_| needs_counts(spec)) else {
+        return Vec::new();
+    };
+    let placeholder: DayCounts = split.window.node.iter_days().map(|day| (day, 1)).collect();
+    let decided_by_counts = [
+        codes::VOLUME_TOO_LARGE,
+        codes::VARIANCE_EXCEEDED,
+        codes::VOLUME_SHORT,
+        codes::COUNTS_OUTSIDE_WINDOW,
+    ];
+    let diagnostics = match expand(spec, Some(&placeholder)) {
+        Ok(campaign) => campaign.expansion_warnings,
+        Err(errors) => errors,
+    };
+    diagnostics
+        .into_iter()
+        .filter(|d| !decided_by_counts.contains(&d.code))
+        .collect()
+}
+
 /// Expand a campaign as written into its phases. `counts` are the per-day
 /// rows of the source, needed only by a volume split. A campaign with no
 /// phases and no schedule expands to no phases (the checks refuse it).
