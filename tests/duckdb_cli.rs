@@ -448,7 +448,7 @@ fn rollback_restores_target_and_staging_and_a_kill_during_it_changes_nothing() {
         assert_eq!(code(&output), None, "{step}: {}", text(&output));
         assert_eq!(snapshot(&fixture.db), after_apply, "killed before {step}");
     }
-    let output = fixture.bannerc(&["rollback", &run_id, "--engine", &engine]);
+    let output = fixture.bannerc(&["rollback", &run_id, "--engine", &engine, "--yes"]);
     assert_eq!(code(&output), Some(0), "{}", text(&output));
     assert!(text(&output).contains("33 rows deleted from the target, 33 staging rows restored"));
     let after = snapshot(&fixture.db);

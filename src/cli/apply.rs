@@ -147,8 +147,8 @@ fn confirm(prepared: &Prepared, preflight: &Preflight, mode: Mode) -> Result<boo
         .map(|p| p.taken_rows)
         .sum();
     let campaign = &prepared.campaign;
-    eprint!(
-        "Apply campaign {} ({} mode): insert {rows} rows into {}{}? [y/N] ",
+    ask(&format!(
+        "Apply campaign {} ({} mode): insert {rows} rows into {}{}?",
         campaign.name.node,
         mode.as_str(),
         campaign.target.node,
@@ -157,7 +157,12 @@ fn confirm(prepared: &Prepared, preflight: &Preflight, mode: Mode) -> Result<boo
         } else {
             ""
         }
-    );
+    ))
+}
+
+/// Ask `question` on the terminal; true for `y` or `yes`.
+pub fn ask(question: &str) -> Result<bool, Stop> {
+    eprint!("{question} [y/N] ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     std::io::stdin()
