@@ -161,11 +161,24 @@ fn restore_default_sigpipe() {
     }
 }
 
+/// `BANNERC_LOG` sets what bannerc logs to standard error. A bare level
+/// (`BANNERC_LOG=debug`) is bannerc's own stages only, not the libraries'
+/// (sqlparser alone traces megabytes per script); a full filter such as
+/// `BANNERC_LOG=bannerc=debug,sqlparser=trace` is taken as written.
 fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("BANNERC_LOG")
+    let levels = ["error", "warn", "info", "debug", "trace"];
+    let directives = match std::env::var("BANNERC_LOG") {
+        Ok(level) if levels.contains(&level.trim().to_ascii_lowercase().as_str()) => {
+            format!("warn,bannerc={}", level.trim())
+        }
+        Ok(filter) => filter,
+        Err(_) => "warn".to_string(),
+    };
+    let filter = tracing_subscriber::EnvFilter::try_new(&directives)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .try_init();
 }
