@@ -653,6 +653,22 @@ fn the_demo_runs_on_a_fresh_directory() {
         "the demo recreates its own file: {}",
         text(&again)
     );
+    // Outside a checkout, the commands it suggests name a copy of its
+    // campaign, and they work as written.
+    assert!(text(&again).contains("bannerc apply bannerc-demo.bnr --engine"));
+    let apply = Command::new(env!("CARGO_BIN_EXE_bannerc"))
+        .args([
+            "apply",
+            "bannerc-demo.bnr",
+            "--engine",
+            "duckdb:bannerc-demo.duckdb",
+            "--yes",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(code(&apply), Some(0), "{}", text(&apply));
+    assert!(text(&apply).contains("already applied"), "{}", text(&apply));
 }
 
 #[test]

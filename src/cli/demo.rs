@@ -141,16 +141,34 @@ mod engine {
             &data::rows_by_log(engine.connection(), data::TARGET)?,
         );
         outln!("  staging is unchanged (fused mode never writes it)");
+        let campaign_file = campaign_file(path);
         outln!("\nnext:");
         outln!("  bannerc history --engine {engine_name}");
         outln!(
-            "  bannerc apply examples/demo.bnr --engine {engine_name} --yes   # says: already applied"
+            "  bannerc apply {} --engine {engine_name} --yes   # says: already applied",
+            campaign_file.display()
         );
         outln!(
             "  bannerc rollback {} --engine {engine_name}",
             run.entry.run_id
         );
         Ok(exit::OK)
+    }
+
+    /// A file holding the demo's campaign, for the commands to try next:
+    /// `examples/demo.bnr` in a checkout, else a copy written beside the
+    /// database (never over a different file).
+    fn campaign_file(database: &Path) -> PathBuf {
+        let shipped = PathBuf::from("examples/demo.bnr");
+        if std::fs::read_to_string(&shipped).is_ok_and(|text| text == DEMO_CAMPAIGN) {
+            return shipped;
+        }
+        let copy = database.with_extension("bnr");
+        let usable = match std::fs::read_to_string(&copy) {
+            Ok(text) => text == DEMO_CAMPAIGN,
+            Err(_) => std::fs::write(&copy, DEMO_CAMPAIGN).is_ok(),
+        };
+        if usable { copy } else { shipped }
     }
 
     /// Remove an earlier demo's file; refuse to touch any other file.
