@@ -78,9 +78,10 @@ pub fn statements(run: &RunToUndo<'_>) -> Vec<ScriptStatement> {
 }
 
 /// Remove the staging rows named with the run's log names and put back
-/// every backup row that staging lacks: the backup holds the rows the run
-/// took, as they were, and those that bore its log names already. Rows
-/// added to staging since the run are kept.
+/// every backup row: the backup holds the rows the run took, as they were,
+/// and those that bore its log names already, and all of them carry those
+/// names now (nothing else bears them, or the count check refuses). Rows
+/// added to staging since the run are kept, even copies of a row it took.
 fn restore(
     staging: &TableRef,
     backup: &TableRef,
@@ -109,9 +110,7 @@ fn restore(
         ),
         statement(
             "rollback-restore",
-            format!(
-                "INSERT INTO {staging}\nSELECT * FROM {backup} EXCEPT ALL SELECT * FROM {staging};"
-            ),
+            format!("INSERT INTO {staging}\nSELECT * FROM {backup};"),
         ),
         statement(
             "rollback-restore",
