@@ -231,6 +231,15 @@ impl EngineSpec {
 const SETTINGS_TABLES: [&str; 2] = ["engine", "profiles"];
 /// The keys of an `[engine]` table.
 const ENGINE_KEYS: [&str; 2] = ["url", "endpoint"];
+/// The keys of a `[profiles.NAME]` table: its engine, and the run settings
+/// `bannerc import` keeps from a YAML configuration.
+const PROFILE_KEYS: [&str; 5] = [
+    "engine",
+    "execution_mode",
+    "execution",
+    "logging",
+    "notification",
+];
 
 /// The engine a `bannerc.toml` names, if it names one. With `profile`, its
 /// `[profiles.NAME.engine]` keys win over `[engine]`'s.
@@ -244,8 +253,23 @@ fn from_settings(text: &str, profile: Option<&str>) -> Result<Option<EngineSpec>
         ));
     }
     let mut engine = engine_table(root.get("engine"), "[engine]")?;
+    let profiles = match root.get("profiles") {
+        None => None,
+        Some(toml::Value::Table(profiles)) => Some(profiles),
+        Some(_) => return Err("`profiles` must be a table of `[profiles.NAME]` tables".into()),
+    };
+    for (name, table) in profiles.into_iter().flatten() {
+        let table = table
+            .as_table()
+            .ok_or_else(|| format!("`[profiles.{name}]` must be a table"))?;
+        if let Some(key) = table.keys().find(|k| !PROFILE_KEYS.contains(&k.as_str())) {
+            return Err(format!(
+                "unknown key `{key}` in `[profiles.{name}]` (it takes {})",
+                PROFILE_KEYS.map(|k| format!("`{k}`")).join(", ")
+            ));
+        }
+    }
     if let Some(name) = profile {
-        let profiles = root.get("profiles").and_then(toml::Value::as_table);
         let Some(chosen) = profiles.and_then(|p| p.get(name)) else {
             let known: Vec<&str> = profiles
                 .map(|p| p.keys().map(String::as_str).collect())
@@ -403,6 +427,12 @@ mod tests {
             from_settings("[bogus]\nx = 1\n", None)
                 .unwrap_err()
                 .contains("unknown table `bogus`")
+        );
+        let typo = "[profiles.prod.engin]\nurl = \"duckdb:prod.duckdb\"\n";
+        assert!(
+            from_settings(typo, Some("prod"))
+                .unwrap_err()
+                .contains("unknown key `engin` in `[profiles.prod]`")
         );
         assert!(
             from_settings("[engine]\nulr = \"duckdb:x\"\n", None)
