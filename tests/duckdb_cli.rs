@@ -466,6 +466,42 @@ fn rollback_restores_target_and_staging_and_a_kill_during_it_changes_nothing() {
 }
 
 #[test]
+fn rolling_back_in_place_keeps_a_copy_of_a_taken_row_added_since() {
+    let fixture = Fixture::new(&default_campaign(), &rows());
+    let applied = fixture.apply(&["--mode", "in-place", "--format", "json"]);
+    assert_eq!(code(&applied), Some(0), "{}", text(&applied));
+    let value: serde_json::Value = serde_json::from_slice(&applied.stdout).unwrap();
+    let run_id = value["run"]["run_id"].as_str().unwrap().to_string();
+    // The export delivers a taken row again after the run: 21:17:05 UTC on
+    // 2025-03-31 is 02:47:05 on 2025-04-01 in Kolkata, phase 1's first day.
+    let again = rows()[7].clone();
+    assert_eq!(
+        again.timestamp.unwrap().to_rfc3339(),
+        "2025-03-31T21:17:05+00:00"
+    );
+    // The copy is taken from the run's backup, so that every column is equal.
+    let backup = value["run"]["backup_table"].as_str().unwrap();
+    let (_, dataset_table) = backup.split_once('.').unwrap();
+    let (dataset, table) = dataset_table.split_once('.').unwrap();
+    Connection::open(&fixture.db)
+        .unwrap()
+        .execute_batch(&format!(
+            "INSERT INTO {SOURCE} SELECT * FROM \"{dataset}\".\"{table}\" \
+             WHERE \"jsonPayload\".user_id = 'user-7'"
+        ))
+        .unwrap();
+
+    let output = fixture.bannerc(&["rollback", &run_id, "--engine", &fixture.engine()]);
+    assert_eq!(code(&output), Some(0), "{}", text(&output));
+    let mut expected = rows();
+    expected.push(again);
+    expected.sort();
+    let mut staging = read_rows(&Connection::open(&fixture.db).unwrap(), SOURCE);
+    staging.sort();
+    assert_eq!(staging, expected);
+}
+
+#[test]
 fn rolling_back_an_older_in_place_run_keeps_a_newer_ones_changes() {
     let fixture = Fixture::new(&default_campaign(), &rows());
     let before = snapshot(&fixture.db);
@@ -572,6 +608,56 @@ fn a_target_with_other_columns_or_a_missing_table_stops_before_writing() {
     assert_eq!(code(&plan), Some(1));
     assert!(text(&plan).contains("the target table clirnetapp.banner_data.banner_call_data (\"banner_data\".\"banner_call_data\") does not exist"), "{}", text(&plan));
     let before = snapshot(&fixture.db);
+    assert_eq!(code(&fixture.apply(&[])), Some(1));
+    assert_eq!(snapshot(&fixture.db), before);
+}
+
+#[test]
+fn a_staging_column_with_a_name_the_sql_keeps_is_refused() {
+    for (column, mode) in [("bannerc_tod_us", "fused"), ("rowid", "in-place")] {
+        let fixture = Fixture::new(&default_campaign(), &rows());
+        Connection::open(&fixture.db)
+            .unwrap()
+            .execute_batch(&format!(
+                "ALTER TABLE {SOURCE} ADD COLUMN {column} BIGINT DEFAULT 42; \
+                 ALTER TABLE {TARGET} ADD COLUMN {column} BIGINT;"
+            ))
+            .unwrap();
+        let before = snapshot(&fixture.db);
+        let plan = fixture.plan(&["--mode", mode]);
+        assert_eq!(code(&plan), Some(1), "{}", text(&plan));
+        assert!(
+            text(&plan).contains(&format!(
+                "has a column `{column}`, a name bannerc's SQL keeps"
+            )),
+            "{}",
+            text(&plan)
+        );
+        assert_eq!(code(&fixture.apply(&["--mode", mode])), Some(1));
+        assert_eq!(snapshot(&fixture.db), before);
+    }
+}
+
+#[test]
+fn a_32_bit_timestamp_get_is_refused_before_writing() {
+    let fixture = Fixture::new(&default_campaign(), &rows());
+    let layout = "\"timestamp\" TIMESTAMPTZ, \"logName\" VARCHAR, \"jsonPayload\" STRUCT(\
+                  start_time VARCHAR, end_time VARCHAR, timestamp_get INTEGER, banner_id VARCHAR)";
+    Connection::open(&fixture.db)
+        .unwrap()
+        .execute_batch(&format!(
+            "DROP TABLE {SOURCE}; DROP TABLE {TARGET}; \
+             CREATE TABLE {SOURCE} ({layout}); CREATE TABLE {TARGET} ({layout});"
+        ))
+        .unwrap();
+    let before = snapshot(&fixture.db);
+    let plan = fixture.plan(&[]);
+    assert_eq!(code(&plan), Some(1), "{}", text(&plan));
+    assert!(
+        text(&plan).contains("`jsonPayload.timestamp_get` is INTEGER (expected BIGINT or HUGEINT)"),
+        "{}",
+        text(&plan)
+    );
     assert_eq!(code(&fixture.apply(&[])), Some(1));
     assert_eq!(snapshot(&fixture.db), before);
 }

@@ -57,6 +57,7 @@ pub fn schema_ok(facts: &Inspection) -> bool {
 /// Every pre-flight finding for `campaign` in `mode` on `facts`.
 pub fn judge(campaign: &Campaign, mode: Mode, facts: &Inspection) -> Vec<Finding> {
     let mut findings = tables(facts);
+    findings.extend(reserved_columns(&facts.source, mode));
     if blocks(&findings) {
         return findings;
     }
@@ -85,7 +86,8 @@ const REQUIRED: &[(&str, &[&str])] = &[
 const PAYLOAD: &[(&str, &[&str])] = &[
     ("start_time", &["VARCHAR"]),
     ("end_time", &["VARCHAR"]),
-    ("timestamp_get", &["BIGINT", "INTEGER", "HUGEINT"]),
+    // Not INTEGER: Unix seconds pass 32 bits in 2038, and target dates may be later.
+    ("timestamp_get", &["BIGINT", "HUGEINT"]),
     ("banner_id", &["VARCHAR"]),
 ];
 
@@ -112,6 +114,30 @@ fn tables(facts: &Inspection) -> Vec<Finding> {
         ));
     }
     findings
+}
+
+/// Columns whose names the run's SQL uses for its own helpers: a staging
+/// column of that name would be read in their place (and, in fused mode,
+/// its value lost). Refused rather than renamed around.
+fn reserved_columns(source: &TableFacts, mode: Mode) -> Vec<Finding> {
+    let columns = source.columns.as_deref().unwrap_or_default();
+    columns
+        .iter()
+        .filter(|c| {
+            c.name.to_ascii_lowercase().starts_with("bannerc_")
+                || (mode == Mode::InPlace && c.name.eq_ignore_ascii_case("rowid"))
+        })
+        .map(|c| {
+            Finding::error(
+                "reserved_column",
+                format!(
+                    "the source table {} has a column `{}`, a name bannerc's SQL keeps for itself \
+                     (`bannerc_*`, and `rowid` in in-place mode); rename the column to run this campaign",
+                    source.table, c.name
+                ),
+            )
+        })
+        .collect()
 }
 
 fn layout(role: &str, table: &TableFacts) -> Vec<Finding> {
