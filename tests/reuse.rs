@@ -59,6 +59,20 @@ fn a_special_log_whose_rows_an_earlier_run_took_by_date_is_refused() {
     assert_eq!(found[0].run_id, "r1");
     assert_eq!(found[0].logs, ["banner-request"]);
     assert!(found[0].days.is_empty());
+
+    // A log the earlier run excluded from every phase with days was not
+    // taken; one that only some phases excluded was.
+    let excluded = run(
+        "    phase 1: 2025-04-01..2025-04-10 except log \"banner-request\" -> 2025-05-05\n\
+         \x20   phase 2: 2025-04-11..2025-04-30 except log \"banner-request\" -> 2025-05-06\n",
+    );
+    let new = "    phase 1: + log \"banner-request\" -> 2025-06-01\n";
+    assert!(conflicts(new, &excluded).is_empty());
+    let partly = run(
+        "    phase 1: 2025-04-01..2025-04-10 except log \"banner-request\" -> 2025-05-05\n\
+         \x20   phase 2: 2025-04-11..2025-04-30 -> 2025-05-06\n",
+    );
+    assert_eq!(conflicts(new, &partly)[0].logs, ["banner-request"]);
 }
 
 #[test]

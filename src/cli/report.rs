@@ -162,14 +162,14 @@ pub fn conflict_text(conflict: &Conflict) -> String {
     }
     let mut claimed = Vec::new();
     if !conflict.days.is_empty() {
-        claimed.push(format!("days {}", conflict.days.join(", ")));
+        claimed.push(format!("on the days {}", conflict.days.join(", ")));
     }
     if !conflict.logs.is_empty() {
         let logs: Vec<String> = conflict.logs.iter().map(|l| format!("{l:?}")).collect();
-        claimed.push(format!("rows of the logs {}", logs.join(", ")));
+        claimed.push(format!("of the logs {}", logs.join(", ")));
     }
     format!(
-        "run {} (campaign {}) already took rows of the same source on {}",
+        "run {} (campaign {}) already took rows of the same source {}",
         conflict.run_id,
         conflict.campaign,
         claimed.join(" and ")

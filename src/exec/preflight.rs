@@ -345,9 +345,9 @@ pub struct Conflict {
 /// A row is claimed by a date rule or by a special rule, so four pairs are
 /// compared: days with days, special logs with special logs, and each
 /// side's special logs with the other's days (a special log of the output
-/// form is never taken by date, and the run's exclusions are not recorded,
-/// so that pair errs on the side of refusing). Claims that cannot be read
-/// refuse too.
+/// form is never taken by date, nor one that every phase with days
+/// excludes; a log only some phases exclude counts as taken). Claims that
+/// cannot be read refuse too.
 pub fn reuse_conflicts(
     campaign: &Campaign,
     history: &[LedgerEntry],
@@ -393,9 +393,13 @@ fn shared_logs(campaign: &Campaign, theirs: &Claims) -> Vec<String> {
         .flat_map(|p| p.special.iter().map(|s| s.node.as_str()))
         .collect();
     let by_date = |name: &str| !crate::ir::is_output_form(name);
-    // Their date rule took every log but theirs, outputs and exclusions.
+    // Their date rule took every log but theirs, outputs and the logs all
+    // their phases with days excluded.
     let taken_by_their_days = |name: &str| {
-        !theirs.days.is_empty() && by_date(name) && !theirs.special.iter().any(|s| s == name)
+        !theirs.days.is_empty()
+            && by_date(name)
+            && !theirs.special.iter().any(|s| s == name)
+            && !theirs.excluded.iter().any(|x| x == name)
     };
     // Our date rule takes a log unless it is ours, an output, or excluded
     // by every phase that has days.

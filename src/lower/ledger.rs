@@ -30,13 +30,17 @@ pub const STATUS_APPLIED: &str = "applied";
 pub const STATUS_ROLLED_BACK: &str = "rolled_back";
 
 /// The source rows a run used: its source table, days (with the zone they
-/// are days in) and special logs (SEMANTICS.md, "Across runs").
+/// are days in) and special logs (SEMANTICS.md, "Across runs"), and the
+/// logs that every phase with days excludes (its date rule took none of
+/// their rows; written only when there are some).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {
     pub source: String,
     pub zone: String,
     pub days: Vec<[String; 2]>,
     pub special: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excluded: Vec<String>,
 }
 
 impl Claims {
@@ -54,6 +58,22 @@ impl Claims {
             .flat_map(|p| p.special.iter().map(|s| s.node.as_str().to_string()))
             .collect();
         special.sort();
+        let mut with_days = campaign.phases.iter().filter(|p| !p.takes.is_empty());
+        let mut excluded: Vec<String> = with_days
+            .next()
+            .map(|first| {
+                first
+                    .except
+                    .iter()
+                    .map(|x| x.node.as_str().to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for phase in with_days {
+            excluded.retain(|name| phase.except.iter().any(|x| x.node.as_str() == name));
+        }
+        excluded.sort();
+        excluded.dedup();
         Claims {
             source: campaign.source.node.to_string(),
             zone: campaign.zone.node.name().to_string(),
@@ -62,6 +82,7 @@ impl Claims {
                 .map(|r| [r.start().to_string(), r.end().to_string()])
                 .collect(),
             special,
+            excluded,
         }
     }
 
