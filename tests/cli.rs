@@ -340,14 +340,17 @@ fn import_adds_its_profile_to_an_existing_settings_file() {
     )
     .unwrap();
     let campaign = dir.path().join("c.bnr");
-    let output = bannerc(&[
-        "import",
-        "examples/original_design.yaml",
-        "-o",
-        campaign.to_str().unwrap(),
-        "--settings",
-        settings.to_str().unwrap(),
-    ]);
+    let import = || {
+        bannerc(&[
+            "import",
+            "examples/original_design.yaml",
+            "-o",
+            campaign.to_str().unwrap(),
+            "--settings",
+            settings.to_str().unwrap(),
+        ])
+    };
+    let output = import();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let merged: toml::Table = std::fs::read_to_string(&settings).unwrap().parse().unwrap();
     assert_eq!(merged["engine"]["url"].as_str(), Some("duckdb:logs.duckdb"));
@@ -361,14 +364,7 @@ fn import_adds_its_profile_to_an_existing_settings_file() {
     );
 
     std::fs::write(&settings, "this is [ not toml").unwrap();
-    let refused = bannerc(&[
-        "import",
-        "examples/original_design.yaml",
-        "-o",
-        campaign.to_str().unwrap(),
-        "--settings",
-        settings.to_str().unwrap(),
-    ]);
+    let refused = import();
     assert_eq!(refused.status.code(), Some(4), "{}", stderr(&refused));
     assert!(
         stderr(&refused).contains("not overwriting it"),
@@ -381,14 +377,7 @@ fn import_adds_its_profile_to_an_existing_settings_file() {
     );
     // Refused before anything is written: no campaign file either.
     std::fs::remove_file(&campaign).unwrap();
-    let again = bannerc(&[
-        "import",
-        "examples/original_design.yaml",
-        "-o",
-        campaign.to_str().unwrap(),
-        "--settings",
-        settings.to_str().unwrap(),
-    ]);
+    let again = import();
     assert_eq!(again.status.code(), Some(4));
     assert!(!campaign.exists(), "a refused import wrote the campaign");
 }

@@ -131,8 +131,9 @@ fn reserved_columns(source: &TableFacts, mode: Mode) -> Vec<Finding> {
             Finding::error(
                 "reserved_column",
                 format!(
-                    "the source table {} has a column `{}`, a name bannerc's SQL keeps for itself \
-                     (`bannerc_*`, and `rowid` in in-place mode); rename the column to run this campaign",
+                    "the source table {} has a column `{}`, a name bannerc's SQL keeps for \
+                     itself (`bannerc_*`, and `rowid` in in-place mode); rename the column to \
+                     run this campaign",
                     source.table, c.name
                 ),
             )
@@ -233,8 +234,9 @@ fn own_rows(facts: &Inspection, mode: Mode, findings: &mut Vec<Finding>) {
         findings.push(Finding::warning(
             "staging_has_own_rows",
             format!(
-                "the staging table already holds rows with this campaign's log names ({}); no phase \
-                 takes them, and in-place mode leaves them as they are and does not insert them",
+                "the staging table already holds rows with this campaign's log names ({}); no \
+                 phase takes them, and in-place mode leaves them as they are and does not insert \
+                 them",
                 list(&facts.staging_own)
             ),
         ));
