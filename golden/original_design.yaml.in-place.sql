@@ -117,13 +117,11 @@ BEGIN
   -- insert into target
   INSERT INTO `clirnetapp`.`banner_data`.`banner_call_data`
   SELECT s.* EXCEPT (bannerc_key, bannerc_copy) FROM (
-      SELECT r.*, TO_JSON_STRING(r) AS bannerc_key, ROW_NUMBER() OVER (PARTITION BY TO_JSON_STRING(r)) AS bannerc_copy
-      FROM `clirnet-dev`.`request_edit`.`H_5902_distinct_data` AS r WHERE r.`logName` IN (SELECT log_name FROM bannerc_phases)
+      SELECT r.*, TO_JSON_STRING(r) AS bannerc_key, ROW_NUMBER() OVER (PARTITION BY TO_JSON_STRING(r)) AS bannerc_copy FROM `clirnet-dev`.`request_edit`.`H_5902_distinct_data` AS r WHERE r.`logName` IN (SELECT log_name FROM bannerc_phases)
     ) AS s
   WHERE NOT EXISTS (
     SELECT 1 FROM (
-      SELECT r.*, TO_JSON_STRING(r) AS bannerc_key, ROW_NUMBER() OVER (PARTITION BY TO_JSON_STRING(r)) AS bannerc_copy
-      FROM `clirnet-dev`.`request_edit`.`H_5902_distinct_data_bannerc_plan_f4336f6aa25decb2` AS r WHERE r.`logName` IN (SELECT log_name FROM bannerc_phases)
+      SELECT r.*, TO_JSON_STRING(r) AS bannerc_key, ROW_NUMBER() OVER (PARTITION BY TO_JSON_STRING(r)) AS bannerc_copy FROM `clirnet-dev`.`request_edit`.`H_5902_distinct_data_bannerc_plan_f4336f6aa25decb2` AS r WHERE r.`logName` IN (SELECT log_name FROM bannerc_phases)
     ) AS k
     WHERE k.bannerc_key = s.bannerc_key AND k.bannerc_copy = s.bannerc_copy
   );

@@ -335,10 +335,8 @@ fn insert(context: &LowerContext<'_>, mode: Mode) -> String {
 fn relabeled_rows_insert(context: &LowerContext<'_>, target: &str) -> String {
     let keyed = |table: &TableRef| {
         format!(
-            "SELECT r.*, TO_JSON_STRING(r) AS bannerc_key, \
-             ROW_NUMBER() OVER (PARTITION BY TO_JSON_STRING(r)) AS bannerc_copy\n    \
-             FROM {} AS r WHERE r.`logName` IN (SELECT log_name FROM {PHASES})",
-            quote::table(table)
+            "{} WHERE r.`logName` IN (SELECT log_name FROM {PHASES})",
+            keyed_rows(&quote::table(table))
         )
     };
     format!(
@@ -347,6 +345,16 @@ fn relabeled_rows_insert(context: &LowerContext<'_>, target: &str) -> String {
          WHERE k.bannerc_key = s.bannerc_key AND k.bannerc_copy = s.bannerc_copy\n);",
         keyed(&context.campaign.source.node),
         keyed(&context.tables.snapshot),
+    )
+}
+
+/// The rows of `table` (a quoted name), aliased `r`, each with a key (its
+/// JSON text) and a copy number among the rows of that key: two such lists
+/// compared on both tell rows apart as a multiset.
+pub(crate) fn keyed_rows(table: &str) -> String {
+    format!(
+        "SELECT r.*, TO_JSON_STRING(r) AS bannerc_key, \
+         ROW_NUMBER() OVER (PARTITION BY TO_JSON_STRING(r)) AS bannerc_copy FROM {table} AS r"
     )
 }
 

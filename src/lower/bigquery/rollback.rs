@@ -63,18 +63,12 @@ pub fn script(run: &RunToUndo<'_>) -> String {
 /// are kept.
 fn restore(staging: &TableRef, backup: &TableRef, names: &str, run: &RunToUndo<'_>) -> Vec<String> {
     let (staging, backup) = (quote::table(staging), quote::table(backup));
-    let keyed = |table: &str| {
-        format!(
-            "SELECT r.*, TO_JSON_STRING(r) AS bannerc_key, \
-             ROW_NUMBER() OVER (PARTITION BY TO_JSON_STRING(r)) AS bannerc_copy FROM {table} AS r"
-        )
-    };
     let missing = format!(
         "SELECT b.* EXCEPT (bannerc_key, bannerc_copy) FROM ({}) AS b\n  \
          WHERE NOT EXISTS (\n    SELECT 1 FROM ({}) AS s\n    \
          WHERE s.bannerc_key = b.bannerc_key AND s.bannerc_copy = b.bannerc_copy\n  )",
-        keyed(&backup),
-        keyed(&staging)
+        super::keyed_rows(&backup),
+        super::keyed_rows(&staging)
     );
     vec![
         assert(
