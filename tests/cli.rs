@@ -179,6 +179,44 @@ fn explain_json_is_stable() {
 }
 
 #[test]
+fn explain_json_reports_a_bad_campaign_as_a_document() {
+    let output = bannerc(&["explain", "--format", "json", "golden/error_overlap.bnr"]);
+    assert_eq!(output.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
+    assert_eq!(value["status"], "error");
+    assert_eq!(value["exit_code"], 1);
+    assert_eq!(value["diagnostics"][0]["code"], "E0501");
+    assert_eq!(value["diagnostics"][0]["line"], 7);
+    assert!(stderr(&output).contains("E0501"), "{}", stderr(&output));
+
+    let missing = bannerc(&["explain", "--format=json", "no/such/campaign.bnr"]);
+    assert_eq!(missing.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&missing)).expect("json");
+    assert!(value["error"].as_str().unwrap().contains("cannot read"));
+}
+
+#[test]
+fn a_bad_command_line_under_format_json_still_prints_a_document() {
+    for args in [
+        &["plan", "--format", "json", "--no-such-flag", "x.bnr"][..],
+        &["apply", "x.bnr", "--format=json", "--mode", "sideways"][..],
+    ] {
+        let output = bannerc(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let value: serde_json::Value = serde_json::from_str(&stdout(&output))
+            .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", stdout(&output)));
+        assert_eq!(value["status"], "error");
+        assert_eq!(value["exit_code"], 2);
+        assert!(!value["error"].as_str().unwrap().starts_with("error:"));
+        assert!(stderr(&output).starts_with("error:"), "{}", stderr(&output));
+    }
+    // Without JSON, standard output stays empty.
+    let output = bannerc(&["plan", "--no-such-flag", "x.bnr"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
 fn explain_graph_is_dot() {
     let output = bannerc(&[
         "explain",

@@ -42,17 +42,11 @@ pub struct ExplainArgs {
 pub fn run(args: &ExplainArgs) -> u8 {
     let loaded = match load(&args.file) {
         Ok(loaded) => loaded,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return exit::INVALID;
-        }
+        Err(message) => return refused(args.format, &message, None),
     };
     let counts = match read_counts(args.options.stats.as_deref()) {
         Ok(counts) => counts,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return exit::INVALID;
-        }
+        Err(message) => return refused(args.format, &message, None),
     };
     let file = args.file.display().to_string();
     let checked = load_campaign(&loaded, counts.as_ref(), args.options.deny_warnings);
@@ -66,7 +60,9 @@ pub fn run(args: &ExplainArgs) -> u8 {
                 render::stderr_color()
             )
         );
-        return exit::INVALID;
+        let message = format!("{file} has errors");
+        let diagnostics = render::json(&loaded.text, &checked.diagnostics);
+        return refused(args.format, &message, Some(&diagnostics));
     }
     let Some(campaign) = checked.campaign else {
         let missing = checked.spec.as_ref().map(needs_counts_diagnostic);
@@ -79,7 +75,12 @@ pub fn run(args: &ExplainArgs) -> u8 {
                 render::stderr_color()
             )
         );
-        return exit::INVALID;
+        let diagnostics = render::json(&loaded.text, missing.as_slice());
+        return refused(
+            args.format,
+            &format!("{file} has errors"),
+            Some(&diagnostics),
+        );
     };
     let mode: Mode = args.options.mode.into();
     let graph = match OpGraph::build(&campaign, mode) {
@@ -115,6 +116,27 @@ pub fn run(args: &ExplainArgs) -> u8 {
         }
     }
     exit::OK
+}
+
+/// A campaign that cannot be explained: the message on standard error,
+/// and for `--format json` a document on standard output as well (with the
+/// diagnostics, when there are any), so that scripts always get one.
+fn refused(
+    format: ExplainFormat,
+    message: &str,
+    diagnostics: Option<&[render::JsonDiagnostic<'_>]>,
+) -> u8 {
+    if diagnostics.is_none() {
+        eprintln!("error: {message}");
+    }
+    if format == ExplainFormat::Json {
+        let mut document = json!({"status": "error", "error": message, "exit_code": exit::INVALID});
+        if let Some(diagnostics) = diagnostics {
+            document["diagnostics"] = json!(diagnostics);
+        }
+        outln!("{document}");
+    }
+    exit::INVALID
 }
 
 /// The explanation as text: the campaign, its phases, the run's steps.

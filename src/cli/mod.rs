@@ -128,11 +128,20 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            return ExitCode::from(if error.use_stderr() {
-                exit::USAGE
-            } else {
-                exit::OK
-            });
+            if !error.use_stderr() {
+                return ExitCode::from(exit::OK);
+            }
+            if wants_json(std::env::args_os().skip(1)) {
+                // Scripts get a document whatever happened, even for a bad
+                // command line.
+                let rendered = error.render().to_string();
+                let message = rendered.trim().trim_start_matches("error: ");
+                out::write(&format!(
+                    "{}\n",
+                    serde_json::json!({"status": "error", "error": message, "exit_code": exit::USAGE})
+                ));
+            }
+            return ExitCode::from(exit::USAGE);
         }
     };
     let code = match cli.command {
@@ -147,6 +156,16 @@ pub fn main() -> ExitCode {
         Command::Demo(args) => demo::run(&args),
     };
     ExitCode::from(code)
+}
+
+/// Whether a command line asks for JSON output (`--format json` or
+/// `--format=json`), read from the raw arguments when clap refused them.
+fn wants_json(args: impl Iterator<Item = std::ffi::OsString>) -> bool {
+    let args: Vec<std::ffi::OsString> = args.collect();
+    args.iter().enumerate().any(|(index, arg)| {
+        arg == "--format=json"
+            || (arg == "--format" && args.get(index + 1).is_some_and(|next| next == "json"))
+    })
 }
 
 /// Like other command-line tools, end quietly when the reader of our output
