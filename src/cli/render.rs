@@ -59,7 +59,15 @@ pub fn human(file: &str, text: &str, diagnostics: &[Diagnostic], color: bool) ->
             .with_config(config)
             .with_code(diagnostic.code)
             .with_message(format!("{} ({file}:{line}:{col})", diagnostic.message));
+        // ariadne starts a new snippet (repeating the header) whenever a
+        // label lies above the one before it, so labels go in text order.
+        let mut by_position: Vec<usize> = (0..diagnostic.labels.len()).collect();
+        by_position.sort_by_key(|&index| diagnostic.labels[index].span.start);
         for (index, label) in diagnostic.labels.iter().enumerate() {
+            let order = by_position
+                .iter()
+                .position(|&i| i == index)
+                .unwrap_or(index);
             // ariadne draws no underline for a label without a note.
             let note = if label.message.is_empty() {
                 "here"
@@ -67,7 +75,7 @@ pub fn human(file: &str, text: &str, diagnostics: &[Diagnostic], color: bool) ->
                 label.message.as_str()
             };
             let rendered = Label::new((file, clamp(text, label.span)))
-                .with_order(index as i32)
+                .with_order(order as i32)
                 .with_message(note);
             let rendered = if index == 0 {
                 rendered.with_color(Color::Red).with_priority(1)
