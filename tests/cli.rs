@@ -247,6 +247,37 @@ fn import_gives_a_campaign_that_compiles_to_the_same_sql() {
 }
 
 #[test]
+fn import_keeps_the_description_as_comments() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let yaml = dir.path().join("described.yaml");
+    let original = std::fs::read_to_string("golden/worked_example.yaml").unwrap();
+    let described = original.replacen(
+        "campaign:\n",
+        "campaign:\n  description: \"Q4 banner\\nsecond line\\rbanner 1\"\n",
+        1,
+    );
+    assert_ne!(original, described, "the fixture has a campaign section");
+    std::fs::write(&yaml, described).unwrap();
+    let bnr = dir.path().join("described.bnr");
+    let output = bannerc(&[
+        "import",
+        yaml.to_str().unwrap(),
+        "-o",
+        bnr.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = std::fs::read_to_string(&bnr).unwrap();
+    assert!(
+        text.contains("// Q4 banner\n// second line banner 1\n"),
+        "{text}"
+    );
+    let compiled = bannerc(&["compile", bnr.to_str().unwrap()]);
+    assert_eq!(compiled.status.code(), Some(0), "{}", stderr(&compiled));
+    let from_yaml = stdout(&bannerc(&["compile", "golden/worked_example.yaml"]));
+    assert_eq!(stdout(&compiled), from_yaml);
+}
+
+#[test]
 fn unreadable_input_is_a_clear_error() {
     let dir = tempfile::tempdir().expect("temp dir");
     let garbage = dir.path().join("garbage.bnr");

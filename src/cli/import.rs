@@ -57,7 +57,11 @@ pub fn run(args: &ImportArgs) -> u8 {
             exit::USAGE,
         );
     }
-    let campaign = format!("// Imported from {file}.\n{}", crate::syntax::print(&spec));
+    let campaign = format!(
+        "// Imported from {file}.\n{}{}",
+        description_comment(spec.settings.description.as_deref()),
+        crate::syntax::print(&spec)
+    );
     // The settings are merged first, so a settings file that cannot take
     // them stops the import before anything is written.
     let settings = match (&args.settings, settings_toml(&spec.settings, &args.profile)) {
@@ -115,6 +119,24 @@ fn merged_settings(path: &Path, imported: &str) -> Result<String, String> {
         }
     }
     toml::to_string_pretty(&root).map_err(|error| format!("cannot write the settings: {error}"))
+}
+
+/// The configuration's `description`, kept as comment lines above the
+/// campaign (the language has no field for it).
+fn description_comment(description: Option<&str>) -> String {
+    description
+        .into_iter()
+        .flat_map(str::lines)
+        .map(|line| {
+            // No control character (a lone carriage return, say) may end
+            // the comment early and turn the rest of the line into code.
+            let line: String = line
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            format!("// {}\n", line.trim_end())
+        })
+        .collect()
 }
 
 fn fail(message: &str, code: u8) -> u8 {
