@@ -153,6 +153,13 @@ fn check_a_volume_split_without_counts_is_clean_with_a_note() {
     let output = bannerc(&["check", "golden/june_rotation.bnr"]);
     assert_eq!(output.status.code(), Some(0));
     assert!(stderr(&output).contains("--stats"));
+    let github = bannerc(&["check", "--format", "github", "golden/june_rotation.bnr"]);
+    assert_eq!(github.status.code(), Some(0));
+    assert!(
+        stdout(&github).starts_with("::notice file=golden/june_rotation.bnr::volume split"),
+        "{}",
+        stdout(&github)
+    );
 }
 
 #[test]
@@ -275,6 +282,21 @@ fn import_keeps_the_description_as_comments() {
     assert_eq!(compiled.status.code(), Some(0), "{}", stderr(&compiled));
     let from_yaml = stdout(&bannerc(&["compile", "golden/worked_example.yaml"]));
     assert_eq!(stdout(&compiled), from_yaml);
+}
+
+#[test]
+fn a_byte_order_mark_is_not_part_of_the_text() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for example in ["golden/worked_example.bnr", "golden/worked_example.yaml"] {
+        let name = Path::new(example).file_name().unwrap();
+        let marked = dir.path().join(name);
+        let mut bytes = b"\xef\xbb\xbf".to_vec();
+        bytes.extend(std::fs::read(example).unwrap());
+        std::fs::write(&marked, bytes).unwrap();
+        let output = bannerc(&["compile", marked.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_eq!(stdout(&output), stdout(&bannerc(&["compile", example])));
+    }
 }
 
 #[test]
@@ -449,6 +471,24 @@ fn import_adds_its_profile_to_an_existing_settings_file() {
     let again = import();
     assert_eq!(again.status.code(), Some(4));
     assert!(!campaign.exists(), "a refused import wrote the campaign");
+
+    // A configuration without run settings says so and writes no settings.
+    let none = dir.path().join("none.toml");
+    let output = bannerc(&[
+        "import",
+        "golden/worked_example.yaml",
+        "-o",
+        campaign.to_str().unwrap(),
+        "--settings",
+        none.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("has no run settings"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!none.exists());
 }
 
 #[test]

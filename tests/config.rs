@@ -683,6 +683,28 @@ fn a_yaml_syntax_error_is_placed_where_the_scanner_stopped() {
 }
 
 #[test]
+fn a_phase_that_cannot_be_read_is_not_also_a_frequency_disagreement() {
+    let frequency =
+        "frequency_requirement:\n  type: custom\n  target_dates: [2025-04-25, 2025-04-26]\n";
+    for broken in [
+        BASE.replace("source_end: 2025-04-24", "source_end: 2025-04-31"),
+        BASE.replace("target_date: 2025-04-26", "target_dat: 2025-04-26"),
+    ] {
+        let (spec, diagnostics) = parse(&format!("{broken}{frequency}"));
+        assert!(spec.is_none());
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d.code == "E0301" || d.code == "E0205")
+        );
+        assert!(
+            diagnostics.iter().all(|d| d.code != "E0209"),
+            "{diagnostics:#?}"
+        );
+    }
+}
+
+#[test]
 fn a_frequency_that_disagrees_with_the_phases_names_both_places() {
     let source = format!(
         "{BASE}frequency_requirement:\n  type: custom\n  target_dates: [2025-04-25, 2025-04-27]\n"

@@ -585,6 +585,23 @@ fn unreadable_start_times_and_null_timestamps_stop_the_run_with_counts_and_a_sam
     let apply = fixture.apply(&[]);
     assert_eq!(code(&apply), Some(1));
     assert_eq!(snapshot(&fixture.db), before);
+
+    // Let through by the threshold, they are planned with a warning that
+    // says what they become.
+    let tolerant = campaign_text(
+        "records_per_phase 1..1_000\n        start_time unreadable <= 3",
+        "phase 2: 2025-04-03..2025-04-04 + log \"add-report-prod-server\" -> 2025-04-26",
+    );
+    let fixture = Fixture::new(&tolerant, &bad);
+    let plan = fixture.plan(&[]);
+    assert_eq!(code(&plan), Some(0), "{}", text(&plan));
+    assert!(
+        text(&plan).contains(
+            "at most 3 allowed; they are written with NULL start_time, end_time and timestamp_get"
+        ),
+        "{}",
+        text(&plan)
+    );
 }
 
 #[test]

@@ -204,5 +204,12 @@ fn print_github(results: &[FileResult]) {
                 message.replace('\n', "%0A")
             );
         }
+        if let Some(note) = &result.note {
+            outln!(
+                "::notice file={}::{}",
+                result.file,
+                note.replace('\n', "%0A")
+            );
+        }
     }
 }

@@ -75,7 +75,15 @@ pub fn run(args: &ImportArgs) -> u8 {
             );
             None
         }
-        _ => None,
+        (Some(path), None) => {
+            eprintln!(
+                "note: the configuration has no run settings (execution, logging, notification); \
+                 {} is left as it is",
+                path.display()
+            );
+            None
+        }
+        (None, None) => None,
     };
     let written = match &args.output {
         Some(path) => write_atomically(path, &campaign),

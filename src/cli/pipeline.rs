@@ -24,7 +24,12 @@ pub struct Loaded {
 pub fn load(path: &Path) -> Result<Loaded, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
+        // Editors on Windows may start a UTF-8 file with a byte-order mark;
+        // it is not part of the text.
+        Ok(text) => match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        },
         Err(error) => {
             let valid = error.utf8_error().valid_up_to();
             return Err(format!(

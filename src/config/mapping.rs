@@ -47,8 +47,14 @@ pub(super) fn dates(raw: &RawConfig, root: Section, ctx: &mut Ctx) -> Dates {
     let explicit = mapping.filter(|(m, _)| m.phases.as_ref().is_some_and(|p| !p.is_empty()));
     if let Some((mapping, at)) = explicit {
         let list = node_of(at, "phases");
-        let phases = phases(mapping.phases.as_deref().unwrap_or_default(), list, ctx);
-        if let Some(schedule) = &schedule {
+        let raw_phases = mapping.phases.as_deref().unwrap_or_default();
+        let phases = phases(raw_phases, list, ctx);
+        // A phase that could not be read has been reported; comparing the
+        // others with the frequency would only add a false disagreement.
+        if let Some(schedule) = schedule
+            .as_ref()
+            .filter(|_| phases.len() == raw_phases.len())
+        {
             agree(schedule, &phases, list, ctx);
         }
         if mapping.source_data_start.is_some()

@@ -311,6 +311,11 @@ fn data_errors(campaign: &Campaign, facts: &Inspection, findings: &mut Vec<Findi
     let mut finding = if total > allowed {
         Finding::error("data_errors", message)
     } else {
+        // Let through, they are still moved and relabeled; what cannot be
+        // derived from an unreadable start_time is written as NULL.
+        let message = format!(
+            "{message}; they are written with NULL start_time, end_time and timestamp_get              (and a NULL timestamp stays NULL)"
+        );
         Finding::warning("data_errors", message)
     };
     finding.sample = facts.bad_row.clone();
