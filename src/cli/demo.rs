@@ -18,7 +18,7 @@ pub const DEMO_FILE: &str = crate::exec::DEMO_FILE;
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// How many staging rows to generate (at least 1000).
-    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1000..))]
+    #[arg(long, default_value_t = 100_000, value_parser = demo_rows)]
     pub rows: u64,
     /// `duckdb:PATH` (default duckdb:bannerc-demo.duckdb). An existing file
     /// is recreated only if an earlier demo made it.
@@ -208,4 +208,18 @@ mod engine {
             outln!("    {count:>9}  {log}");
         }
     }
+}
+
+/// `--rows`: a whole number of at least 1000 (`_` separators allowed).
+fn demo_rows(text: &str) -> Result<u64, String> {
+    let rows: u64 = text
+        .replace('_', "")
+        .parse()
+        .map_err(|_| format!("`{text}` is not a whole number of rows"))?;
+    if rows < 1000 {
+        return Err(format!(
+            "{rows} is too few: the demo needs at least 1000 rows"
+        ));
+    }
+    Ok(rows)
 }

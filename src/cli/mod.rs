@@ -96,7 +96,7 @@ pub struct CompileOptions {
     #[arg(long, value_enum, default_value_t = ModeArg::Fused)]
     pub mode: ModeArg,
     /// Per-day source row counts (CSV `date,rows`) for `split volume`, so
-    /// SQL can be produced without the data.
+    /// that its phases can be cut without the data.
     #[arg(long, value_name = "counts.csv")]
     pub stats: Option<PathBuf>,
     /// Treat warnings as errors.
