@@ -118,6 +118,18 @@ pub async fn build_client(
     })
 }
 
+/// The text of a failed request; a failure to get a token says where
+/// credentials come from (never what they are).
+fn request_error(error: &BQError) -> String {
+    match error {
+        BQError::AuthError(_) | BQError::YupAuthError(_) | BQError::NoToken => format!(
+            "{error}; bannerc found no usable credentials: set GOOGLE_APPLICATION_CREDENTIALS \
+             to a service-account key file, or sign in with `gcloud auth application-default login`"
+        ),
+        _ => error.to_string(),
+    }
+}
+
 /// How a query job is submitted.
 #[derive(Debug, Clone)]
 pub struct JobRequest {
@@ -256,7 +268,7 @@ impl Connection {
                     debug!(job = %job_id, error = %e, "no answer to the job insert; asking again");
                     tokio::time::sleep(backoff(tries + 1)).await;
                 }
-                Err(e) => return Err(failure("request", &e.to_string(), job_id)),
+                Err(e) => return Err(failure("request", &request_error(&e), job_id)),
             }
         }
     }
@@ -266,7 +278,7 @@ impl Connection {
             .job()
             .get_job(&self.project, job_id, None)
             .await
-            .map_err(|e| failure("request", &e.to_string(), job_id))
+            .map_err(|e| failure("request", &request_error(&e), job_id))
     }
 
     /// Poll until the job is done.
@@ -281,7 +293,7 @@ impl Connection {
                 .job()
                 .get_job(&self.project, job_id, location.as_deref())
                 .await
-                .map_err(|e| failure("request", &e.to_string(), job_id))?;
+                .map_err(|e| failure("request", &request_error(&e), job_id))?;
         }
         Ok(job)
     }
@@ -304,7 +316,9 @@ impl Connection {
                 .job()
                 .get_query_results(&self.project, &job_id, parameters)
                 .await
-                .map_err(|e| EngineError::Other(format!("cannot read the results: {e}")))?;
+                .map_err(|e| {
+                    EngineError::Other(format!("cannot read the results: {}", request_error(&e)))
+                })?;
             for row in page.rows.unwrap_or_default() {
                 rows.push(
                     row.columns
@@ -347,7 +361,8 @@ impl Connection {
             Ok(found) => Ok(Some(found)),
             Err(BQError::ResponseError { error }) if error.error.code == 404 => Ok(None),
             Err(e) => Err(EngineError::Other(format!(
-                "cannot read the table {table}: {e}"
+                "cannot read the table {table}: {}",
+                request_error(&e)
             ))),
         }
     }
@@ -458,5 +473,19 @@ mod tests {
             Credentials::None
         );
         assert_eq!(Credentials::choose(None), Credentials::ApplicationDefault);
+    }
+
+    #[test]
+    fn a_missing_token_says_where_credentials_come_from() {
+        let message = request_error(&BQError::NoToken);
+        assert!(message.starts_with("No token; "), "{message}");
+        assert!(
+            message.contains("GOOGLE_APPLICATION_CREDENTIALS"),
+            "{message}"
+        );
+        let other = request_error(&BQError::InvalidServiceAccountAuthenticator(
+            std::io::Error::other("x"),
+        ));
+        assert!(!other.contains("gcloud"), "{other}");
     }
 }
