@@ -105,9 +105,11 @@ CREATE TEMP TABLE bannerc_written AS
 SELECT
   p.log_name,
   count(*) AS written_rows,
+  count(*) FILTER (WHERE t."timestamp" IS NULL) AS null_timestamps,
   count(*) FILTER (WHERE
     t.banner_id IS DISTINCT FROM p.banner_id
-    OR NOT (t."timestamp" >= p.day_start AND t."timestamp" < p.day_end)
+    OR (t."timestamp" IS NOT NULL
+      AND NOT (t."timestamp" >= p.day_start AND t."timestamp" < p.day_end))
     OR (t.start_time IS NOT NULL AND (
       CAST(t.start AS DATE) IS DISTINCT FROM p.target_date
       OR t.end_time IS DISTINCT FROM strftime(t.start + to_seconds(5), '%Y-%m-%d %H:%M:%S')
@@ -133,8 +135,9 @@ SELECT CASE WHEN EXISTS (
     JOIN bannerc_phases AS p ON p.phase = c.phase
     LEFT JOIN bannerc_written AS w ON w.log_name = p.log_name
     WHERE COALESCE(w.written_rows, 0) <> c.taken_rows
+      OR COALESCE(w.null_timestamps, 0) <> c.null_timestamp_rows
   )
-  THEN error('bannerc check failed: the target did not grow by exactly the taken rows of each phase') END AS bannerc_check;
+  THEN error('bannerc check failed: the target did not grow by exactly the taken rows of each phase (with as many NULL timestamps as the pre-flight counted)') END AS bannerc_check;
 SELECT CASE WHEN EXISTS (SELECT 1 FROM bannerc_written WHERE wrong_rows > 0)
   THEN error('bannerc check failed: a written row does not carry its phase''s log name, banner, target date and derived times') END AS bannerc_check;
 -- write ledger row

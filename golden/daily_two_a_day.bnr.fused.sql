@@ -102,17 +102,20 @@ BEGIN
       SELECT 1 FROM bannerc_counts AS c
       JOIN bannerc_phases AS p ON p.phase = c.phase
       LEFT JOIN (
-        SELECT `logName` AS log_name, COUNT(*) AS written_rows FROM `p`.`d`.`banner_call_data`
+        SELECT `logName` AS log_name, COUNT(*) AS written_rows,
+          COUNTIF(`timestamp` IS NULL) AS null_timestamps FROM `p`.`d`.`banner_call_data`
         WHERE `logName` IN (SELECT log_name FROM bannerc_phases) GROUP BY `logName`
       ) AS w ON w.log_name = p.log_name
       WHERE COALESCE(w.written_rows, 0) != c.taken_rows
+        OR COALESCE(w.null_timestamps, 0) != c.null_timestamp_rows
     )
-    AS 'bannerc check failed: the target did not grow by exactly the taken rows of each phase';
+    AS 'bannerc check failed: the target did not grow by exactly the taken rows of each phase (with as many NULL timestamps as the pre-flight counted)';
   ASSERT NOT EXISTS (
       SELECT 1 FROM `p`.`d`.`banner_call_data` AS t
       JOIN bannerc_phases AS p ON p.log_name = t.`logName`
       WHERE t.`jsonPayload`.`banner_id` IS DISTINCT FROM p.banner_id
-        OR DATE(t.`timestamp`, 'Asia/Kolkata') IS DISTINCT FROM p.target_date
+        OR (t.`timestamp` IS NOT NULL
+          AND DATE(t.`timestamp`, 'Asia/Kolkata') IS DISTINCT FROM p.target_date)
         OR (t.`jsonPayload`.`start_time` IS NOT NULL AND (
           DATE(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', t.`jsonPayload`.`start_time`)) IS DISTINCT FROM p.target_date
           OR t.`jsonPayload`.`end_time` IS DISTINCT FROM FORMAT_DATETIME('%Y-%m-%d %H:%M:%S', DATETIME_ADD(SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', t.`jsonPayload`.`start_time`), INTERVAL 5 SECOND))

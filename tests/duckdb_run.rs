@@ -161,3 +161,50 @@ fn the_post_write_checks_catch_a_wrong_row_and_a_missing_one() {
         "an unspoiled run passes its checks"
     );
 }
+
+#[test]
+fn a_special_row_without_a_timestamp_let_through_is_written_without_one() {
+    let tolerant = WORKED.replace(
+        "records_per_phase 1..100",
+        "records_per_phase 1..100\n        start_time unreadable <= 1",
+    );
+    let campaign = campaign(&tolerant);
+    let mut rows = worked_rows(Mode::InPlace);
+    rows.push(row(
+        None,
+        Some("add-report-prod-server"),
+        Some("2025-04-11 07:00:00"),
+    ));
+    for mode in [Mode::Fused, Mode::InPlace] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = setup(&dir, &rows);
+        let report = apply(&path, &campaign, mode, "run-1").unwrap();
+        assert_eq!(report.entry.total_rows(), 4, "{mode:?}");
+        let conn = Connection::open(&path).unwrap();
+        let target = read_rows(&conn, TARGET);
+        let undated = target.iter().find(|r| r.timestamp.is_none()).unwrap();
+        assert_eq!(
+            undated.log_name.as_deref(),
+            Some("H_5902_distinct_2025-04-27")
+        );
+        assert_eq!(undated.start_time.as_deref(), Some("2025-04-27 07:00:00"));
+        let mut expected: Vec<Row> = reference::target_rows(&campaign, &rows)
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect();
+        expected.sort();
+        assert_eq!(target, expected, "{mode:?}");
+    }
+}
+
+#[test]
+fn the_post_write_checks_catch_a_timestamp_the_run_lost() {
+    let lost = post_checks_after(
+        "UPDATE \"banner_data\".\"banner_call_data\" SET \"timestamp\" = NULL \
+         WHERE \"logName\" = 'H_5902_distinct_2025-04-26'",
+    );
+    assert!(
+        lost.contains("with as many NULL timestamps as the pre-flight counted"),
+        "{lost}"
+    );
+}

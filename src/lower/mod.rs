@@ -13,6 +13,12 @@ use serde::Serialize;
 use crate::check::{CycleError, OpGraph};
 use crate::ir::{Campaign, Mode, TableRef};
 
+/// What the post-write growth check asserts, in both dialects: the target
+/// gained each phase's taken rows, with NULL timestamps only where the
+/// pre-flight counted special-source rows without one.
+pub const GROWTH_CHECK: &str = "the target did not grow by exactly the taken rows of each phase \
+     (with as many NULL timestamps as the pre-flight counted)";
+
 /// The SQL dialect of a script.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]

@@ -138,13 +138,15 @@ pub fn post_write(context: &LowerContext<'_>) -> Vec<String> {
              \x20   SELECT 1 FROM {COUNTS} AS c\n\
              \x20   JOIN {PHASES} AS p ON p.phase = c.phase\n\
              \x20   LEFT JOIN (\n\
-             \x20     SELECT `logName` AS log_name, COUNT(*) AS written_rows FROM {target}\n\
+             \x20     SELECT `logName` AS log_name, COUNT(*) AS written_rows,\n\
+             \x20       COUNTIF(`timestamp` IS NULL) AS null_timestamps FROM {target}\n\
              \x20     WHERE `logName` IN (SELECT log_name FROM {PHASES}) GROUP BY `logName`\n\
              \x20   ) AS w ON w.log_name = p.log_name\n\
              \x20   WHERE COALESCE(w.written_rows, 0) != c.taken_rows\n\
+             \x20     OR COALESCE(w.null_timestamps, 0) != c.null_timestamp_rows\n\
              \x20 )"
         ),
-        "the target did not grow by exactly the taken rows of each phase",
+        crate::lower::GROWTH_CHECK,
     );
     let values = assert(
         &format!(
@@ -152,7 +154,8 @@ pub fn post_write(context: &LowerContext<'_>) -> Vec<String> {
              \x20   SELECT 1 FROM {target} AS t\n\
              \x20   JOIN {PHASES} AS p ON p.log_name = t.`logName`\n\
              \x20   WHERE t.`jsonPayload`.`banner_id` IS DISTINCT FROM p.banner_id\n\
-             \x20     OR DATE(t.`timestamp`, {zone}) IS DISTINCT FROM p.target_date\n\
+             \x20     OR (t.`timestamp` IS NOT NULL\n\
+             \x20       AND DATE(t.`timestamp`, {zone}) IS DISTINCT FROM p.target_date)\n\
              \x20     OR (t.`jsonPayload`.`start_time` IS NOT NULL AND (\n\
              \x20       DATE({start}) IS DISTINCT FROM p.target_date\n\
              \x20       OR t.`jsonPayload`.`end_time` IS DISTINCT FROM FORMAT_DATETIME({format}, DATETIME_ADD({start}, INTERVAL {offset} SECOND))\n\

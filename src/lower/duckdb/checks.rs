@@ -117,9 +117,10 @@ pub fn post_write(context: &LowerContext<'_>) -> Vec<String> {
              \x20   JOIN {PHASES} AS p ON p.phase = c.phase\n\
              \x20   LEFT JOIN {WRITTEN} AS w ON w.log_name = p.log_name\n\
              \x20   WHERE COALESCE(w.written_rows, 0) <> c.taken_rows\n\
+             \x20     OR COALESCE(w.null_timestamps, 0) <> c.null_timestamp_rows\n\
              \x20 )"
         ),
-        "the target did not grow by exactly the taken rows of each phase",
+        crate::lower::GROWTH_CHECK,
     );
     let values = check(
         &format!("EXISTS (SELECT 1 FROM {WRITTEN} WHERE wrong_rows > 0)"),
@@ -140,9 +141,11 @@ fn written(context: &LowerContext<'_>) -> String {
          SELECT\n\
          \x20 p.log_name,\n\
          \x20 count(*) AS written_rows,\n\
+         \x20 count(*) FILTER (WHERE t.\"timestamp\" IS NULL) AS null_timestamps,\n\
          \x20 count(*) FILTER (WHERE\n\
          \x20   t.banner_id IS DISTINCT FROM p.banner_id\n\
-         \x20   OR NOT (t.\"timestamp\" >= p.day_start AND t.\"timestamp\" < p.day_end)\n\
+         \x20   OR (t.\"timestamp\" IS NOT NULL\n\
+         \x20     AND NOT (t.\"timestamp\" >= p.day_start AND t.\"timestamp\" < p.day_end))\n\
          \x20   OR (t.start_time IS NOT NULL AND (\n\
          \x20     CAST(t.start AS DATE) IS DISTINCT FROM p.target_date\n\
          \x20     OR t.end_time IS DISTINCT FROM strftime(t.start + to_seconds({offset}), {format})\n\
