@@ -63,7 +63,7 @@ fn campaign_spec(n: u32) -> CampaignSpec {
         split: None,
         transform: Transform::default(),
         thresholds: Thresholds::default(),
-        threshold_spans: Vec::new(),
+        threshold_spans: Default::default(),
         settings: RunSettings::default(),
         span: Span::default(),
     }

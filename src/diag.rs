@@ -100,6 +100,22 @@ impl Diagnostic {
     }
 }
 
+/// The known word closest to `word`, if it is close enough to be a typo.
+pub fn suggest<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
+    let lower = word.to_ascii_lowercase();
+    let score = |candidate: &str| {
+        let distance = strsim::damerau_levenshtein(&lower, candidate);
+        let close = distance <= (candidate.len() / 3).max(1)
+            || strsim::jaro_winkler(&lower, candidate) >= 0.9;
+        close.then_some(distance)
+    };
+    known
+        .iter()
+        .filter_map(|k| score(k).map(|d| (d, *k)))
+        .min()
+        .map(|(_, k)| k)
+}
+
 /// Whether any diagnostic in the list is an error.
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(Diagnostic::is_error)

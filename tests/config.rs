@@ -153,19 +153,16 @@ fn the_design_sample_keeps_thresholds_transform_and_settings() {
     assert_eq!(spec.thresholds.max_rows_per_phase, Some(10_000_000));
     assert_eq!(spec.thresholds.max_variance, Some(0.05));
     assert_eq!(spec.thresholds.max_unreadable_start_time, 0);
-    let written: Vec<&str> = spec
-        .threshold_spans
-        .iter()
-        .map(|s| text(DESIGN, *s))
-        .collect();
+    let spans = spec.threshold_spans;
     assert_eq!(
-        written,
-        [
-            "max_variance_from_expected: 0.05",
-            "min_records_per_phase: 1000",
-            "max_records_per_phase: 10000000"
-        ]
+        text(DESIGN, spans.variance.unwrap()),
+        "max_variance_from_expected: 0.05"
     );
+    assert_eq!(
+        text(DESIGN, spans.rows_per_phase.unwrap()),
+        "min_records_per_phase: 1000"
+    );
+    assert_eq!(spans.unreadable, None);
     assert_eq!(spec.transform.end_offset_secs, 5);
     assert_eq!(
         spec.transform.start_time_format.as_str(),

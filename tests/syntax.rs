@@ -195,11 +195,11 @@ fn explicit_phases_example() {
     assert_eq!(spec.thresholds.max_rows_per_phase, Some(10_000_000));
     assert_eq!(spec.thresholds.max_variance, None);
     assert_eq!(spec.thresholds.max_unreadable_start_time, 0);
-    assert_eq!(spec.threshold_spans.len(), 1);
     assert_eq!(
-        text(EXPLICIT, spec.threshold_spans[0]),
+        text(EXPLICIT, spec.threshold_spans.rows_per_phase.unwrap()),
         "records_per_phase 1_000..10_000_000"
     );
+    assert_eq!(spec.threshold_spans.variance, None);
     assert!(spec.schedule.is_none() && spec.split.is_none());
     assert_eq!(spec.settings, RunSettings::default());
     assert!(text(EXPLICIT, spec.span).starts_with("campaign Q4_Banner_Campaign {"));
@@ -233,7 +233,7 @@ fn daily_schedule_example() {
     assert_eq!(spec.zone.node, Zone::default());
     assert_eq!(text(MAY_DAILY, spec.zone.span), "May_Daily");
     assert_eq!(spec.thresholds, Thresholds::default());
-    assert!(spec.threshold_spans.is_empty());
+    assert_eq!(spec.threshold_spans, Default::default());
 }
 
 #[test]
@@ -270,11 +270,9 @@ fn checks_example() {
         max_unreadable_start_time: 0,
     };
     assert_eq!(spec.thresholds, expected);
-    let written: Vec<&str> = spec
-        .threshold_spans
-        .iter()
-        .map(|s| text(&source, *s))
-        .collect();
+    let spans = spec.threshold_spans;
+    let written =
+        [spans.rows_per_phase, spans.variance, spans.unreadable].map(|s| text(&source, s.unwrap()));
     assert_eq!(
         written,
         [
@@ -685,6 +683,37 @@ fn an_unknown_item() {
 }
 
 #[test]
+fn a_misspelt_item_keyword_gets_a_suggestion() {
+    for (typo, meant) in [("baner 5902", "banner"), ("sourse `p.d.x`", "source")] {
+        let source = campaign_with(&format!("    {typo}"));
+        let (code, _, diagnostic) = single_error(&source);
+        assert_eq!(code, codes::UNEXPECTED);
+        let hint = diagnostic.hint.unwrap();
+        assert!(
+            hint.starts_with(&format!("did you mean `{meant}`?")),
+            "{hint}"
+        );
+    }
+    let (_, _, diagnostic) = single_error(&campaign_with("    retries 3"));
+    assert!(!diagnostic.hint.unwrap().contains("did you mean"));
+}
+
+#[test]
+fn a_misspelt_block_is_one_error_not_one_per_line() {
+    let source = campaign_with(
+        "    phase 1: 2025-04-01 -> 2025-04-25\n    checks {\n        records_per_phase 1..2\n        variance <= 5%\n    }",
+    );
+    let (code, at, diagnostic) = single_error(&source);
+    assert_eq!((code, at), (codes::UNEXPECTED, (5, 5, 6)));
+    assert!(
+        diagnostic
+            .hint
+            .unwrap()
+            .starts_with("did you mean `check`?")
+    );
+}
+
+#[test]
 fn a_missing_closing_brace() {
     let source = "campaign C {\n    source `p.d.s`\n    target `p.d.t`\n";
     let (code, at, _) = single_error(source);
@@ -880,7 +909,7 @@ fn normalised(spec: &CampaignSpec) -> String {
     spec.source.span = zero;
     spec.target.span = zero;
     spec.span = zero;
-    spec.threshold_spans.clear();
+    spec.threshold_spans = Default::default();
     if let Some(banner) = &mut spec.banner {
         banner.span = zero;
     }
@@ -1076,7 +1105,7 @@ fn any_spec() -> impl Strategy<Value = CampaignSpec> {
             split: split.map(nowhere),
             transform,
             thresholds,
-            threshold_spans: Vec::new(),
+            threshold_spans: Default::default(),
             settings: RunSettings::default(),
             span: Span::default(),
         }

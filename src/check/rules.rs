@@ -59,9 +59,7 @@ fn campaign_level(campaign: &Campaign, errors: &mut Vec<Diagnostic>) {
                 ),
                 campaign
                     .threshold_spans
-                    .first()
-                    .copied()
-                    .unwrap_or(campaign.name.span),
+                    .or_any(campaign.threshold_spans.rows_per_phase, campaign.name.span),
             )
             .with_hint("write the range as MIN..MAX with MIN <= MAX"),
         );
@@ -151,19 +149,17 @@ fn values_in_range(campaign: &Campaign, errors: &mut Vec<Diagnostic>) {
         }
     }
     let thresholds = &campaign.thresholds;
+    let spans = &campaign.threshold_spans;
     let counts = [
-        Some(thresholds.min_rows_per_phase),
-        thresholds.max_rows_per_phase,
-    ]
-    .into_iter()
-    .flatten()
-    .chain([thresholds.max_unreadable_start_time]);
-    if counts.into_iter().any(|n| n > i64::MAX as u64) {
-        let span = campaign
-            .threshold_spans
-            .first()
-            .copied()
-            .unwrap_or(campaign.name.span);
+        (Some(thresholds.min_rows_per_phase), spans.rows_per_phase),
+        (thresholds.max_rows_per_phase, spans.rows_per_phase),
+        (Some(thresholds.max_unreadable_start_time), spans.unreadable),
+    ];
+    let too_large = counts
+        .into_iter()
+        .find(|(count, _)| count.is_some_and(|n| n > i64::MAX as u64));
+    if let Some((_, at)) = too_large {
+        let span = spans.or_any(at, campaign.name.span);
         errors.push(
             Diagnostic::error(
                 "E0512",

@@ -28,11 +28,8 @@ pub fn warnings(campaign: &Campaign) -> Vec<Diagnostic> {
 fn dead_settings(campaign: &Campaign, warnings: &mut Vec<Diagnostic>) {
     let volume = campaign.phases.iter().any(|p| p.expected_rows.is_some());
     if campaign.thresholds.max_variance.is_some() && !volume {
-        let span = campaign
-            .threshold_spans
-            .first()
-            .copied()
-            .unwrap_or(campaign.name.span);
+        let spans = &campaign.threshold_spans;
+        let span = spans.or_any(spans.variance, campaign.name.span);
         warnings.push(
             Diagnostic::warning(
                 "W0505",

@@ -13,7 +13,7 @@ use super::values::{Ctx, head, node_of};
 use crate::diag::Diagnostic;
 use crate::ir::{
     BannerId, CampaignName, CampaignSpec, RunSettings, Span, Spanned, StartTimeFormat, TableRef,
-    Thresholds, Transform, Zone,
+    ThresholdSpans, Thresholds, Transform, Zone,
 };
 
 /// `campaign.execution_mode` values of the design.
@@ -48,7 +48,7 @@ pub(super) fn campaign(raw: &RawConfig, root: Section, ctx: &mut Ctx) -> Option<
     let transform = optional(&raw.transformation, root, "transformation", ctx, transform);
     let (thresholds, threshold_spans) = match (&raw.validation, root.field("validation")) {
         (Some(validation), Some(at)) => validation_section(validation, at, ctx),
-        _ => (Thresholds::default(), vec![]),
+        _ => (Thresholds::default(), ThresholdSpans::default()),
     };
     let settings = settings(raw);
     let (name, banner, zone) = identity?;
@@ -247,7 +247,11 @@ fn supported(text: &str, ok: &[&str], refused: &[&str], why: &str, node: Section
 
 /// `validation:`: the design's check lists are checked for typos; the
 /// thresholds are read.
-fn validation_section(raw: &RawValidation, at: Section, ctx: &mut Ctx) -> (Thresholds, Vec<Span>) {
+fn validation_section(
+    raw: &RawValidation,
+    at: Section,
+    ctx: &mut Ctx,
+) -> (Thresholds, ThresholdSpans) {
     for (key, names, known) in [
         ("pre_execution", &raw.pre_execution, PRE_CHECKS),
         ("post_execution", &raw.post_execution, POST_CHECKS),
@@ -259,12 +263,12 @@ fn validation_section(raw: &RawValidation, at: Section, ctx: &mut Ctx) -> (Thres
     }
     match (&raw.thresholds, at.field("thresholds")) {
         (Some(thresholds), Some(node)) => self::thresholds(thresholds, node, ctx),
-        _ => (Thresholds::default(), vec![]),
+        _ => (Thresholds::default(), ThresholdSpans::default()),
     }
 }
 
 /// `validation.thresholds:`, with SEMANTICS.md's defaults for what is not given.
-fn thresholds(raw: &RawThresholds, at: Section, ctx: &mut Ctx) -> (Thresholds, Vec<Span>) {
+fn thresholds(raw: &RawThresholds, at: Section, ctx: &mut Ctx) -> (Thresholds, ThresholdSpans) {
     let mut thresholds = Thresholds::default();
     if let Some(min) = raw.min_records_per_phase {
         thresholds.min_rows_per_phase = min;
@@ -284,15 +288,21 @@ fn thresholds(raw: &RawThresholds, at: Section, ctx: &mut Ctx) -> (Thresholds, V
         thresholds.max_variance = Some(variance);
         variance_in_range(variance, node_of(at, "max_variance_from_expected"), ctx);
     }
-    let spans = at
-        .children()
-        .filter(|entry| entry.key().is_some())
-        .map(|entry| {
-            entry
-                .key_span()
-                .map_or(entry.span(), |key| key.join(entry.span()))
-        })
-        .collect();
+    // Each threshold's whole entry, key and value.
+    let entry = |key: &str| {
+        at.children()
+            .find(|entry| entry.key() == Some(key))
+            .map(|entry| {
+                entry
+                    .key_span()
+                    .map_or(entry.span(), |key| key.join(entry.span()))
+            })
+    };
+    let spans = ThresholdSpans {
+        rows_per_phase: entry("min_records_per_phase").or_else(|| entry("max_records_per_phase")),
+        variance: entry("max_variance_from_expected"),
+        unreadable: None,
+    };
     (thresholds, spans)
 }
 

@@ -14,6 +14,7 @@ use super::raw::{
 };
 use super::tree::{Section, Shape, SpanTree};
 use crate::diag::Diagnostic;
+use crate::diag::suggest;
 
 /// Report every unknown key in the sections the front end reads. The
 /// `execution`, `logging` and `notification` sections are free-form.
@@ -112,22 +113,6 @@ fn check_section(section: Section, known: &[&str], diags: &mut Vec<Diagnostic>) 
         };
         diags.push(Diagnostic::error(codes::UNKNOWN_KEY, message, span).with_hint(hint));
     }
-}
-
-/// The known word closest to `word`, if it is close enough to be a typo.
-pub(super) fn suggest<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
-    let lower = word.to_ascii_lowercase();
-    let score = |candidate: &str| {
-        let distance = strsim::damerau_levenshtein(&lower, candidate);
-        let close = distance <= (candidate.len() / 3).max(1)
-            || strsim::jaro_winkler(&lower, candidate) >= 0.9;
-        close.then_some(distance)
-    };
-    known
-        .iter()
-        .filter_map(|k| score(k).map(|d| (d, *k)))
-        .min()
-        .map(|(_, k)| k)
 }
 
 /// The field names serde's derive declares for `T`.

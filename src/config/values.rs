@@ -5,9 +5,9 @@
 use chrono::NaiveDate;
 
 use super::codes;
-use super::keys::suggest;
 use super::tree::Section;
 use crate::diag::Diagnostic;
+use crate::diag::suggest;
 use crate::ir::{BannerId, DateRange, NameError, Span, Spanned};
 
 /// The diagnostics gathered while a configuration is built.

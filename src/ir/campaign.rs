@@ -24,7 +24,7 @@ pub struct Campaign {
     pub transform: Transform,
     pub thresholds: Thresholds,
     /// Where the thresholds are written (the `check` block's lines).
-    pub threshold_spans: Vec<Span>,
+    pub threshold_spans: ThresholdSpans,
     /// Run settings carried by a YAML configuration (kept, not interpreted).
     pub settings: RunSettings,
     /// Where the schedule that generated the phases is written, if any.
@@ -79,6 +79,28 @@ impl Default for Transform {
             end_offset_secs: 5,
             start_time_format: StartTimeFormat::default(),
         }
+    }
+}
+
+/// Where each threshold is written, for diagnostics about it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ThresholdSpans {
+    /// `records_per_phase` (YAML: the min and max keys).
+    pub rows_per_phase: Option<Span>,
+    /// `variance` (YAML: `max_variance_from_expected`).
+    pub variance: Option<Span>,
+    /// `start_time unreadable`.
+    pub unreadable: Option<Span>,
+}
+
+impl ThresholdSpans {
+    /// `which` when it is written, else any threshold that is, else `fallback`.
+    pub fn or_any(&self, which: Option<Span>, fallback: Span) -> Span {
+        which
+            .or(self.rows_per_phase)
+            .or(self.variance)
+            .or(self.unreadable)
+            .unwrap_or(fallback)
     }
 }
 

@@ -7,7 +7,7 @@ mod ops;
 mod span;
 mod spec;
 
-pub use campaign::{Campaign, Phase, PhaseId, Thresholds, Transform};
+pub use campaign::{Campaign, Phase, PhaseId, ThresholdSpans, Thresholds, Transform};
 pub use names::{
     BannerId, CampaignName, DateRange, LogName, NameError, StartTimeFormat, TableRef, Zone,
     is_output_form,

@@ -5,8 +5,8 @@
 use chrono::NaiveDate;
 
 use super::{
-    BannerId, CampaignName, DateRange, LogName, PhaseId, Span, Spanned, TableRef, Thresholds,
-    Transform, Zone,
+    BannerId, CampaignName, DateRange, LogName, PhaseId, Span, Spanned, TableRef, ThresholdSpans,
+    Thresholds, Transform, Zone,
 };
 
 /// A campaign as written.
@@ -27,7 +27,7 @@ pub struct CampaignSpec {
     pub transform: Transform,
     pub thresholds: Thresholds,
     /// Where each threshold is written, for diagnostics about it.
-    pub threshold_spans: Vec<Span>,
+    pub threshold_spans: ThresholdSpans,
     pub settings: RunSettings,
     /// The whole campaign.
     pub span: Span,

@@ -12,8 +12,8 @@ use super::{codes, literal};
 use crate::diag::Diagnostic;
 use crate::ir::{
     self, BannerId, CampaignName, CampaignSpec, DateRange, LogName, NameError, PhaseSpec,
-    RunSettings, Schedule, Span, Spanned, SplitKind, StartTimeFormat, TableRef, Thresholds,
-    Transform, Zone,
+    RunSettings, Schedule, Span, Spanned, SplitKind, StartTimeFormat, TableRef, ThresholdSpans,
+    Thresholds, Transform, Zone,
 };
 
 /// Build the campaign from its syntax tree. `syntax_ok` says whether lexing
@@ -53,7 +53,7 @@ struct Draft {
     split: Option<Spanned<ir::Split>>,
     transform: Transform,
     thresholds: Thresholds,
-    threshold_spans: Vec<Span>,
+    threshold_spans: ThresholdSpans,
 }
 
 /// Validation state: the diagnostics so far, and where each once-only item
@@ -348,6 +348,7 @@ impl Builder<'_> {
     fn check_entry(&mut self, entry: &CheckEntry<'_>, draft: &mut Draft) {
         let span = entry.span;
         let thresholds = &mut draft.thresholds;
+        let spans = &mut draft.threshold_spans;
         match &entry.kind {
             CheckKind::Records { min, max } => {
                 let least = min
@@ -366,10 +367,12 @@ impl Builder<'_> {
                     self.set_once("the most rows per phase", span, &mut slot, most);
                     thresholds.max_rows_per_phase = slot;
                 }
+                spans.rows_per_phase.get_or_insert(span);
             }
             CheckKind::Variance(text) => {
                 let variance = self.ok(literal::percent(text));
                 self.set_once("`variance`", span, &mut thresholds.max_variance, variance);
+                spans.variance.get_or_insert(span);
             }
             CheckKind::Unreadable(text) => {
                 let most = self.count::<u64>(text, "a row count");
@@ -377,10 +380,10 @@ impl Builder<'_> {
                 self.set_once("`start_time unreadable`", span, &mut slot, most);
                 thresholds.max_unreadable_start_time =
                     slot.unwrap_or(thresholds.max_unreadable_start_time);
+                spans.unreadable.get_or_insert(span);
             }
-            CheckKind::Broken => return,
+            CheckKind::Broken => {}
         }
-        draft.threshold_spans.push(span);
     }
 
     /// Apply defaults and check that `source` and `target` are there.

@@ -6,11 +6,11 @@ use chumsky::error::{RichPattern, RichReason};
 use super::codes;
 use super::lexer::to_span;
 use super::parser::{ITEM_LABEL, ParseError, context};
-use super::token::Kw;
+use super::token::{ITEM_KEYWORDS, Kw};
 
 /// The keyword a file starts with.
 const KEYWORD_CAMPAIGN: &str = Kw::Campaign.text();
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, suggest};
 use crate::ir::Span;
 
 /// Longest piece of source quoted in a message.
@@ -28,7 +28,8 @@ pub(crate) fn from_parse_error(error: &ParseError<'_, '_>, source: &str) -> Diag
     };
     let message = format!("expected {}, found {found}", join_or(&expected.primary()));
     // Where an item may start, say what items there are; inside one, how it is written.
-    let hint = expected.item_hint().or_else(|| hint_for(error));
+    let found_text = error.found().and(source.get(at.start..at.end));
+    let hint = expected.item_hint(found_text).or_else(|| hint_for(error));
     let diagnostic = Diagnostic::error(codes::UNEXPECTED, message, at)
         .with_label_message(format!("unexpected {found}"));
     match expected.also_hint(hint) {
@@ -75,13 +76,23 @@ impl Expected {
         }
     }
 
+    /// Whether a campaign item could have started here.
+    fn is_item(&self) -> bool {
+        self.labels.iter().any(|label| label == ITEM_LABEL)
+    }
+
     /// The hint for an error where a campaign item, or the campaign
     /// itself, was expected.
-    fn item_hint(&self) -> Option<String> {
-        if self.labels.iter().any(|label| label == ITEM_LABEL) {
-            let hint = "a campaign item starts with `banner`, `source`, `target`, `zone`, \
-                        `phase`, `schedule`, `from`, `end_time`, `start_time` or `check`";
-            return Some(hint.to_string());
+    fn item_hint(&self, found: Option<&str>) -> Option<String> {
+        if self.is_item() {
+            let items = "`banner`, `source`, `target`, `zone`, `phase`, `schedule`, `from`, \
+                         `end_time`, `start_time` or `check`";
+            return Some(match found.and_then(|word| suggest(word, &item_words())) {
+                Some(close) => {
+                    format!("did you mean `{close}`? A campaign item starts with {items}")
+                }
+                None => format!("a campaign item starts with {items}"),
+            });
         }
         let campaign = format!("`{KEYWORD_CAMPAIGN}`");
         let hint = "a `.bnr` file holds one campaign: `campaign NAME { … }`";
@@ -94,12 +105,24 @@ impl Expected {
         if self.labels.is_empty() || self.tokens.is_empty() {
             return hint;
         }
-        let also = format!("{} may also come here", join_or(&self.tokens));
+        let also = if self.is_item() {
+            format!(
+                "the line before may also go on here with {}",
+                join_or(&self.tokens)
+            )
+        } else {
+            format!("{} may also come here", join_or(&self.tokens))
+        };
         Some(match hint {
             Some(hint) => format!("{hint}; {also}"),
             None => also,
         })
     }
+}
+
+/// The words a campaign item starts with (for "did you mean").
+fn item_words() -> Vec<&'static str> {
+    ITEM_KEYWORDS.iter().map(|kw| kw.text()).collect()
 }
 
 /// Push `item` unless it is already there.

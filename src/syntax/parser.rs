@@ -137,9 +137,25 @@ fn skip_line<'t, 'src: 't>(layout: &'t Layout, in_check: bool) -> impl P<'t, 'sr
     let item_line = any()
         .map_with(|token, e| (token, e.span()))
         .filter(move |(token, at)| in_check && starts_item(token) && layout.starts_line(*at));
+    let open = sym(Token::LBrace);
     let first = any().and_is(close.clone().not()).and_is(item_line.not());
-    let rest = any().and_is(close.not()).and_is(line_word.not());
-    first.then(rest.repeated()).ignored()
+    let rest = any()
+        .and_is(close.not())
+        .and_is(line_word.not())
+        .and_is(open.not());
+    // A broken item that opens a block (`checks {`) takes the block with
+    // it, so that its lines are not reported one by one.
+    first.then(rest.repeated()).then(block().or_not()).ignored()
+}
+
+/// A flat `{ … }` block (no braces inside, like a `check` block), skipped
+/// whole. Not recursive, so skipping stays linear on any input.
+fn block<'t, 'src: 't>() -> impl P<'t, 'src, ()> + Clone {
+    let brace = sym(Token::LBrace).or(sym(Token::RBrace));
+    sym(Token::LBrace)
+        .ignore_then(any().and_is(brace.not()).repeated())
+        .then_ignore(sym(Token::RBrace))
+        .ignored()
 }
 
 /// Whether `token` is a keyword that begins a campaign item.

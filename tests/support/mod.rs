@@ -63,7 +63,7 @@ pub fn spec(zone: &str, phases: Vec<PhaseSpec>) -> CampaignSpec {
         split: None,
         transform: Transform::default(),
         thresholds: Thresholds::default(),
-        threshold_spans: Vec::new(),
+        threshold_spans: Default::default(),
         settings: RunSettings::default(),
         span: Span::default(),
     }
