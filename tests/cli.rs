@@ -300,6 +300,31 @@ fn a_byte_order_mark_is_not_part_of_the_text() {
 }
 
 #[test]
+fn import_refuses_a_configuration_that_would_not_compile() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let yaml = dir.path().join("overlap.yaml");
+    let original = std::fs::read_to_string("golden/worked_example.yaml").unwrap();
+    let overlapping = original.replacen(
+        "source_start: \"2025-04-22\"",
+        "source_start: \"2025-04-20\"",
+        1,
+    );
+    assert_ne!(original, overlapping);
+    std::fs::write(&yaml, overlapping).unwrap();
+    let bnr = dir.path().join("overlap.bnr");
+    let output = bannerc(&[
+        "import",
+        yaml.to_str().unwrap(),
+        "-o",
+        bnr.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("E0501"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("nothing was written"));
+    assert!(!bnr.exists());
+}
+
+#[test]
 fn unreadable_input_is_a_clear_error() {
     let dir = tempfile::tempdir().expect("temp dir");
     let garbage = dir.path().join("garbage.bnr");

@@ -827,3 +827,18 @@ fn compile_emits_a_verified_duckdb_script() {
         assert!(sql.contains("\"request_edit\".\"staging\""), "{sql}");
     }
 }
+
+#[test]
+fn plan_json_for_a_campaign_with_errors_carries_its_diagnostics() {
+    let overlapping = campaign_text(
+        "records_per_phase 1..1_000",
+        "phase 2: 2025-04-02..2025-04-04 -> 2025-04-26",
+    );
+    let fixture = Fixture::new(&overlapping, &rows());
+    let output = fixture.plan(&["--format", "json"]);
+    assert_eq!(code(&output), Some(1), "{}", text(&output));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(value["status"], "error");
+    assert_eq!(value["diagnostics"][0]["code"], "E0501");
+    assert_eq!(value["diagnostics"][0]["line"], 7);
+}

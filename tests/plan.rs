@@ -87,7 +87,7 @@ impl Case {
             split: None,
             transform: Transform::default(),
             thresholds: Thresholds::default(),
-            threshold_spans: Vec::new(),
+            threshold_spans: Default::default(),
             settings: RunSettings::default(),
             span: Span::new(0, text.len()),
         };
@@ -875,6 +875,22 @@ fn a_period_outside_the_variance_names_the_phase_rows_and_bound() {
         error.message,
         "phase 4 (2025-04-09..2025-04-10) would take 520 rows, 4.0% from the expected 500; \
          `variance` allows 3%, 485..515 rows"
+    );
+}
+
+#[test]
+fn a_window_too_small_for_the_volume_is_a_warning_before_the_variance_errors() {
+    let mut case = volume_case().variance(0.05);
+    case.spec.split.as_mut().unwrap().node.kind = SplitKind::Volume(1_000);
+    let Err(diagnostics) = case.expand_with(&histogram()) else {
+        panic!("a variance far off must refuse the split");
+    };
+    assert_eq!(diagnostics[0].code, "W0417");
+    assert!(!diagnostics[0].is_error(), "{:?}", diagnostics[0]);
+    assert!(
+        diagnostics[1..]
+            .iter()
+            .all(|d| d.code == "E0412" && d.is_error())
     );
 }
 

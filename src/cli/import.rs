@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::compile::{is_an_input, write_atomically};
 use super::out::out;
-use super::pipeline::{load, parse};
+use super::pipeline::{load, load_campaign};
 use super::{exit, render};
 use crate::diag::has_errors;
 use crate::ir::RunSettings;
@@ -38,12 +38,20 @@ pub fn run(args: &ImportArgs) -> u8 {
         Err(message) => return fail(&message, exit::INVALID),
     };
     let file = args.file.display().to_string();
-    let (spec, diagnostics) = parse(&loaded);
+    // The whole check, as `check` runs it: a campaign that would not
+    // compile is not written out as one that looks fine.
+    let checked = load_campaign(&loaded, None, false);
     eprint!(
         "{}",
-        render::human(&file, &loaded.text, &diagnostics, render::stderr_color())
+        render::human(
+            &file,
+            &loaded.text,
+            &checked.diagnostics,
+            render::stderr_color()
+        )
     );
-    let Some(spec) = spec.filter(|_| !has_errors(&diagnostics)) else {
+    let Some(spec) = checked.spec.filter(|_| !has_errors(&checked.diagnostics)) else {
+        eprintln!("error: {file} has errors; nothing was written");
         return exit::INVALID;
     };
     let outputs = [args.output.as_deref(), args.settings.as_deref()];

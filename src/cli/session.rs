@@ -51,6 +51,8 @@ pub enum Format {
 pub struct Stop {
     pub message: String,
     pub code: u8,
+    /// The campaign's diagnostics as JSON, when they are why it stopped.
+    pub diagnostics: Option<serde_json::Value>,
 }
 
 impl Stop {
@@ -59,6 +61,7 @@ impl Stop {
         Stop {
             message: message.into(),
             code,
+            diagnostics: None,
         }
     }
 }
@@ -136,10 +139,12 @@ pub fn prepare_loaded(
         )
     );
     if has_errors(&checked.diagnostics) {
-        return Err(Stop::new(
-            format!("{name} has errors; nothing was run"),
-            exit::INVALID,
-        ));
+        let mut stop = Stop::new(format!("{name} has errors; nothing was run"), exit::INVALID);
+        stop.diagnostics = Some(serde_json::json!(render::json(
+            &loaded.text,
+            &checked.diagnostics
+        )));
+        return Err(stop);
     }
     let Some(campaign) = checked.campaign else {
         let missing = checked.spec.as_ref().map(needs_counts_diagnostic);
@@ -242,10 +247,12 @@ pub fn report(stop: Stop, format: Format) -> u8 {
     eprintln!("error: {}", stop.message);
     if format == Format::Json {
         // Scripts get a document whatever happened.
-        super::out::write(&format!(
-            "{}\n",
-            serde_json::json!({"status": "error", "error": stop.message, "exit_code": stop.code})
-        ));
+        let mut document =
+            serde_json::json!({"status": "error", "error": stop.message, "exit_code": stop.code});
+        if let Some(diagnostics) = stop.diagnostics {
+            document["diagnostics"] = diagnostics;
+        }
+        super::out::write(&format!("{document}\n"));
     }
     stop.code
 }

@@ -98,10 +98,12 @@ impl RunObserver for Silent {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EngineError {
     /// A check inside the run failed (`bannerc check failed: …`).
-    #[error("{message} (at step `{step}`); the run was rolled back, nothing was written")]
+    #[error("{message} (at step `{step}`); its transaction was rolled back, nothing was written")]
     CheckFailed { step: String, message: String },
     /// A statement failed.
-    #[error("step `{step}` failed: {message}; the run was rolled back, nothing was written")]
+    #[error(
+        "step `{step}` failed: {message}; its transaction was rolled back, nothing was written"
+    )]
     Statement { step: String, message: String },
     /// Another process holds the database.
     #[error("{0}")]

@@ -159,13 +159,9 @@ fn generate(
     let errors = split::check_variance(split, &periods, spec.thresholds.max_variance);
     if !errors.is_empty() {
         // The per-phase errors all follow from a window that is too small:
-        // say that once, first.
+        // say that once, first (as the warning it is).
         let mut errors = errors;
-        if let Some(short) = short {
-            let mut cause = short;
-            cause.severity = crate::diag::Severity::Error;
-            errors.insert(0, cause);
-        }
+        errors.splice(0..0, short);
         return Err(errors);
     }
 
