@@ -119,7 +119,7 @@ pub fn expand(
         phases,
         transform: spec.transform.clone(),
         thresholds: spec.thresholds.clone(),
-        threshold_spans: spec.threshold_spans.clone(),
+        threshold_spans: spec.threshold_spans,
         settings: spec.settings.clone(),
         schedule_span: spec.schedule.as_ref().map(|schedule| schedule.span),
         expansion_warnings,

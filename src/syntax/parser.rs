@@ -150,7 +150,7 @@ fn skip_line<'t, 'src: 't>(layout: &'t Layout, in_check: bool) -> impl P<'t, 'sr
 
 /// A flat `{ … }` block (no braces inside, like a `check` block), skipped
 /// whole. Not recursive, so skipping stays linear on any input.
-fn block<'t, 'src: 't>() -> impl P<'t, 'src, ()> + Clone {
+fn block<'t, 'src: 't>() -> impl P<'t, 'src, ()> {
     let brace = sym(Token::LBrace).or(sym(Token::RBrace));
     sym(Token::LBrace)
         .ignore_then(any().and_is(brace.not()).repeated())
