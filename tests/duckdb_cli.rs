@@ -163,6 +163,7 @@ fn plan_reports_the_phases_and_samples_and_writes_nothing() {
     assert!(out.contains("plan: OK"), "{out}");
     let json = fixture.plan(&["--format", "json", "--mode", "in-place"]);
     let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["status"], "ok");
     assert_eq!(value["phases"][0]["taken_rows"], 16);
     assert_eq!(value["phases"][1]["taken_rows"], 17);
     let sample = &value["phases"][0]["sample"];

@@ -74,6 +74,12 @@ fn plan(args: &PlanArgs) -> Result<u8, Stop> {
         Format::Json => {
             let mut value = report::plan_json(&prepared, &engine_name, mode, &preflight, ok);
             value["estimated_bytes"] = serde_json::json!(estimated_bytes);
+            // The same key as apply's and the error document's.
+            value["status"] = serde_json::json!(match (&preflight.already_applied, ok) {
+                (Some(_), _) => "already_applied",
+                (None, true) => "ok",
+                (None, false) => "refused",
+            });
             outln!(
                 "{}",
                 serde_json::to_string_pretty(&value).unwrap_or_default()
