@@ -152,3 +152,20 @@ fn claims_that_cannot_be_read_refuse() {
         "{reversed:?}"
     );
 }
+
+#[test]
+fn a_special_log_naming_an_in_place_runs_output_is_reuse() {
+    let mut earlier = run("    phase 1: 2025-04-01 -> 2025-05-01\n");
+    earlier.phase_counts = vec![bannerc::exec::facts::PhaseCount {
+        phase: 1,
+        log_name: Some("H_5902_distinct_2025-05-01".into()),
+        taken_rows: 100,
+    }];
+    let new = "    phase 1: + log \"H_5902_distinct_2025-05-01\" -> 2025-06-01\n";
+    // A fused run left staging as it was: nothing of it carries that name.
+    assert!(conflicts(new, &earlier).is_empty());
+    earlier.mode = "in-place".into();
+    let found = conflicts(new, &earlier);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].logs, ["H_5902_distinct_2025-05-01"]);
+}

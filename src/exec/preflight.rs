@@ -375,9 +375,34 @@ pub fn reuse_conflicts(
                 return Some(conflict(Vec::new(), Vec::new(), true));
             };
             let days = overlapping_days(campaign, theirs);
-            let logs = shared_logs(campaign, theirs);
+            let mut logs = shared_logs(campaign, theirs);
+            logs.extend(relabeled_in_staging(campaign, entry));
+            logs.sort();
+            logs.dedup();
             (!days.is_empty() || !logs.is_empty()).then(|| conflict(days, logs, false))
         })
+        .collect()
+}
+
+/// The campaign's special logs that name an in-place run's output: that
+/// run left its taken rows in staging under those names, so taking them
+/// again (the language allows it on purpose) is reuse all the same.
+fn relabeled_in_staging(campaign: &Campaign, entry: &LedgerEntry) -> Vec<String> {
+    if entry.mode != crate::ir::Mode::InPlace.as_str() {
+        return Vec::new();
+    }
+    let outputs: Vec<&str> = entry
+        .phase_counts
+        .iter()
+        .filter_map(|count| count.log_name.as_deref())
+        .collect();
+    campaign
+        .phases
+        .iter()
+        .flat_map(|phase| &phase.special)
+        .map(|special| special.node.as_str())
+        .filter(|name| outputs.contains(name))
+        .map(str::to_string)
         .collect()
 }
 
