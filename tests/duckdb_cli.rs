@@ -843,3 +843,30 @@ fn plan_json_for_a_campaign_with_errors_carries_its_diagnostics() {
     assert_eq!(value["diagnostics"][0]["code"], "E0501");
     assert_eq!(value["diagnostics"][0]["line"], 7);
 }
+
+#[test]
+fn column_names_are_matched_without_case_as_the_engines_do() {
+    let fixture = Fixture::new(&default_campaign(), &rows());
+    let conn = Connection::open(&fixture.db).unwrap();
+    for table in [SOURCE, TARGET] {
+        conn.execute_batch(&format!(
+            "ALTER TABLE {table} RENAME COLUMN \"logName\" TO \"LOGNAME\"; \
+             ALTER TABLE {table} RENAME COLUMN \"jsonPayload\" TO \"JsonPayload\";"
+        ))
+        .unwrap();
+    }
+    drop(conn);
+    let plan = fixture.plan(&[]);
+    assert_eq!(code(&plan), Some(0), "{}", text(&plan));
+    let apply = fixture.apply(&[]);
+    assert_eq!(code(&apply), Some(0), "{}", text(&apply));
+    let conn = Connection::open(&fixture.db).unwrap();
+    let written: i64 = conn
+        .query_row(
+            &format!("SELECT count(*) FROM {TARGET} WHERE \"LOGNAME\" LIKE 'H_5902_%'"),
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(written, 33);
+}

@@ -145,7 +145,8 @@ fn layout(role: &str, table: &TableFacts) -> Vec<Finding> {
     let columns = table.columns.as_deref().unwrap_or_default();
     let mut problems = Vec::new();
     for (name, allowed) in REQUIRED {
-        match columns.iter().find(|c| c.name == *name) {
+        // Both engines match column and field names without case.
+        match columns.iter().find(|c| c.name.eq_ignore_ascii_case(name)) {
             None => problems.push(format!("no column `{name}`")),
             Some(c) if !allowed.contains(&c.kind.as_str()) => problems.push(format!(
                 "`{name}` is {} (expected {})",
@@ -155,11 +156,18 @@ fn layout(role: &str, table: &TableFacts) -> Vec<Finding> {
             Some(_) => {}
         }
     }
-    if !columns.iter().any(|c| c.name == "jsonPayload") {
+    if !columns
+        .iter()
+        .any(|c| c.name.eq_ignore_ascii_case("jsonPayload"))
+    {
         problems.push("no column `jsonPayload`".into());
     } else {
         for (name, allowed) in PAYLOAD {
-            match table.payload_fields.iter().find(|c| c.name == *name) {
+            let field = table
+                .payload_fields
+                .iter()
+                .find(|c| c.name.eq_ignore_ascii_case(name));
+            match field {
                 None => problems.push(format!("`jsonPayload` has no field `{name}`")),
                 Some(c) if !allowed.contains(&c.kind.as_str()) => problems.push(format!(
                     "`jsonPayload.{name}` is {} (expected {})",

@@ -88,12 +88,20 @@ async fn table_facts(conn: &Connection, table: &TableRef) -> Result<TableFacts, 
             })
             .collect(),
     );
-    if let Some(payload) = fields.iter().find(|f| f.name == "jsonPayload") {
+    // BigQuery matches column and field names without case.
+    let payload = fields
+        .iter()
+        .find(|f| f.name.eq_ignore_ascii_case("jsonPayload"));
+    if let Some(payload) = payload {
         facts.payload_fields = payload
             .fields
             .iter()
             .flatten()
-            .filter(|f| PAYLOAD_FIELDS.contains(&f.name.as_str()))
+            .filter(|f| {
+                PAYLOAD_FIELDS
+                    .iter()
+                    .any(|known| f.name.eq_ignore_ascii_case(known))
+            })
             .map(|f| Column {
                 name: f.name.clone(),
                 kind: kind(f),

@@ -86,7 +86,10 @@ fn table_facts(conn: &Connection, table: &TableRef) -> Result<TableFacts, Engine
         .map_err(other)?
         .collect::<Result<Vec<_>, _>>()
         .map_err(other)?;
-    if columns.iter().any(|c| c.name == "jsonPayload") {
+    if columns
+        .iter()
+        .any(|c| c.name.eq_ignore_ascii_case("jsonPayload"))
+    {
         for field in PAYLOAD_FIELDS {
             // DESCRIBE fails when the struct has no such field: then it is absent.
             let kind = conn.query_row(&sql::payload_field(table, field), [], |row| {
