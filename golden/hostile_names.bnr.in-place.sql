@@ -37,7 +37,8 @@ BEGIN
     p.phase,
     COUNT(s.bannerc_phase) AS taken_rows,
     COUNTIF(s.bannerc_phase IS NOT NULL AND SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', s.start_time) IS NULL) AS unreadable_rows,
-    COUNTIF(s.bannerc_phase IS NOT NULL AND s.`timestamp` IS NULL) AS null_timestamp_rows
+    COUNTIF(s.bannerc_phase IS NOT NULL AND s.`timestamp` IS NULL) AS null_timestamp_rows,
+    COUNTIF(s.bannerc_phase IS NOT NULL AND (SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', s.start_time) IS NULL OR s.`timestamp` IS NULL)) AS bad_rows
   FROM bannerc_phases AS p
   LEFT JOIN (
     SELECT
@@ -59,7 +60,7 @@ BEGIN
     AS 'bannerc check failed: the target already holds rows with this campaign\'s log names; inserting again would duplicate them';
   ASSERT NOT EXISTS (SELECT 1 FROM bannerc_counts WHERE taken_rows < 1)
     AS 'bannerc check failed: a phase takes fewer than 1 rows (records_per_phase)';
-  ASSERT (SELECT SUM(unreadable_rows + null_timestamp_rows) FROM bannerc_counts) <= 0
+  ASSERT (SELECT SUM(bad_rows) FROM bannerc_counts) <= 0
     AS 'bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp';
   -- fix fields of phase 1
   UPDATE `p`.`d`.`staging` SET

@@ -39,7 +39,8 @@ SELECT
   p.phase,
   COUNT(s.bannerc_phase) AS taken_rows,
   COUNT(s.bannerc_phase) FILTER (WHERE try_strptime(s.start_time, '%Y-%m-%d %H:%M:%S') IS NULL) AS unreadable_rows,
-  COUNT(s.bannerc_phase) FILTER (WHERE s."timestamp" IS NULL) AS null_timestamp_rows
+  COUNT(s.bannerc_phase) FILTER (WHERE (s."timestamp" IS NULL OR s."timestamp" IN (TIMESTAMPTZ 'infinity', TIMESTAMPTZ '-infinity'))) AS null_timestamp_rows,
+  COUNT(s.bannerc_phase) FILTER (WHERE try_strptime(s.start_time, '%Y-%m-%d %H:%M:%S') IS NULL OR (s."timestamp" IS NULL OR s."timestamp" IN (TIMESTAMPTZ 'infinity', TIMESTAMPTZ '-infinity'))) AS bad_rows
 FROM bannerc_phases AS p
 LEFT JOIN (
   SELECT
@@ -63,7 +64,7 @@ SELECT CASE WHEN EXISTS (SELECT 1 FROM "d"."banner_call_data" WHERE "logName" IN
   THEN error('bannerc check failed: the target already holds rows with this campaign''s log names; inserting again would duplicate them') END AS bannerc_check;
 SELECT CASE WHEN EXISTS (SELECT 1 FROM bannerc_counts WHERE taken_rows < 1)
   THEN error('bannerc check failed: a phase takes fewer than 1 rows (records_per_phase)') END AS bannerc_check;
-SELECT CASE WHEN (SELECT sum(unreadable_rows + null_timestamp_rows) FROM bannerc_counts) > 0
+SELECT CASE WHEN (SELECT sum(bad_rows) FROM bannerc_counts) > 0
   THEN error('bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp') END AS bannerc_check;
 -- insert into target
 INSERT INTO "d"."banner_call_data"

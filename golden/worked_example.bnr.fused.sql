@@ -73,7 +73,8 @@ BEGIN
     p.phase,
     COUNT(t.bannerc_phase) AS taken_rows,
     COUNTIF(t.bannerc_phase IS NOT NULL AND SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', t.bannerc_start_time) IS NULL) AS unreadable_rows,
-    COUNTIF(t.bannerc_phase IS NOT NULL AND t.`timestamp` IS NULL) AS null_timestamp_rows
+    COUNTIF(t.bannerc_phase IS NOT NULL AND t.`timestamp` IS NULL) AS null_timestamp_rows,
+    COUNTIF(t.bannerc_phase IS NOT NULL AND (SAFE.PARSE_DATETIME('%Y-%m-%d %H:%M:%S', t.bannerc_start_time) IS NULL OR t.`timestamp` IS NULL)) AS bad_rows
   FROM bannerc_phases AS p
   LEFT JOIN bannerc_taken AS t ON t.bannerc_phase = p.phase
   GROUP BY p.phase;
@@ -82,7 +83,7 @@ BEGIN
     AS 'bannerc check failed: the target already holds rows with this campaign\'s log names; inserting again would duplicate them';
   ASSERT NOT EXISTS (SELECT 1 FROM bannerc_counts WHERE taken_rows < 1000 OR taken_rows > 10000000)
     AS 'bannerc check failed: a phase takes fewer than 1000 or more than 10000000 rows (records_per_phase)';
-  ASSERT (SELECT SUM(unreadable_rows + null_timestamp_rows) FROM bannerc_counts) <= 0
+  ASSERT (SELECT SUM(bad_rows) FROM bannerc_counts) <= 0
     AS 'bannerc check failed: more than 0 taken rows have an unreadable start_time or a NULL timestamp';
   -- insert into target
   INSERT INTO `clirnetapp`.`banner_data`.`banner_call_data`

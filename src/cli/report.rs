@@ -83,9 +83,7 @@ fn phase_table(campaign: &Campaign, facts: &[PhaseFacts]) -> Table {
             phase.banner.to_string(),
             phase.log_name.to_string(),
             fact.map_or("-".into(), |f| f.taken_rows.to_string()),
-            fact.map_or("-".into(), |f| {
-                (f.unreadable_rows + f.null_timestamp_rows).to_string()
-            }),
+            fact.map_or("-".into(), |f| f.bad_rows.to_string()),
         ]);
     }
     table
@@ -239,6 +237,7 @@ fn phase_json(phase: &Phase, fact: Option<&PhaseFacts>) -> Value {
         "taken_rows": fact.map(|f| f.taken_rows),
         "unreadable_rows": fact.map(|f| f.unreadable_rows),
         "null_timestamp_rows": fact.map(|f| f.null_timestamp_rows),
+        "bad_rows": fact.map(|f| f.bad_rows),
         "sample": fact.and_then(|f| f.sample.as_ref()).map(|(before, after)| {
             json!({"before": before, "after": after})
         }),

@@ -65,8 +65,12 @@ pub struct PhaseFacts {
     pub taken_rows: u64,
     /// Taken rows whose `start_time` is NULL or unreadable.
     pub unreadable_rows: u64,
-    /// Taken rows whose `timestamp` is NULL (special-source rows only).
+    /// Taken rows whose `timestamp` is NULL (special-source rows only;
+    /// on DuckDB an infinite timestamp counts too).
     pub null_timestamp_rows: u64,
+    /// Taken rows with either fault, each counted once: what the
+    /// `start_time unreadable` threshold limits.
+    pub bad_rows: u64,
     /// One taken row before its transformation, and the same row after.
     pub sample: Option<(SampleRow, SampleRow)>,
 }

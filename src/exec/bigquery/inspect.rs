@@ -162,6 +162,7 @@ async fn phase_counts(
                 taken_rows: 0,
                 unreadable_rows: 0,
                 null_timestamp_rows: 0,
+                bad_rows: 0,
                 sample: None,
             };
             (p.id, facts)
@@ -181,6 +182,7 @@ async fn phase_counts(
             facts.taken_rows = number(1).unwrap_or(0);
             facts.unreadable_rows = number(2).unwrap_or(0);
             facts.null_timestamp_rows = number(3).unwrap_or(0);
+            facts.bad_rows = number(4).unwrap_or(0);
         }
     }
     Ok(by_phase.into_values().collect())

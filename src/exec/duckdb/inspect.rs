@@ -121,9 +121,10 @@ fn counts(conn: &Connection, campaign: &Campaign) -> Result<Counted, EngineError
                     row.get::<_, u64>(1)?,
                     row.get::<_, u64>(2)?,
                     row.get::<_, u64>(3)?,
+                    row.get::<_, u64>(4)?,
                 ],
-                row.get::<_, Option<i64>>(4)?,
                 row.get::<_, Option<i64>>(5)?,
+                row.get::<_, Option<i64>>(6)?,
             ))
         })
         .map_err(other)?
@@ -133,15 +134,16 @@ fn counts(conn: &Connection, campaign: &Campaign) -> Result<Counted, EngineError
         .phases
         .iter()
         .map(|phase| {
-            let [taken_rows, unreadable_rows, null_timestamp_rows] = rows
+            let [taken_rows, unreadable_rows, null_timestamp_rows, bad_rows] = rows
                 .iter()
                 .find(|r| r.0 == phase.id)
-                .map_or([0, 0, 0], |r| r.1);
+                .map_or([0; 4], |r| r.1);
             PhaseFacts {
                 phase: phase.id,
                 taken_rows,
                 unreadable_rows,
                 null_timestamp_rows,
+                bad_rows,
                 sample: None,
             }
         })

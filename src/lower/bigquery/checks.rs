@@ -21,7 +21,8 @@ pub fn counts_from_taken(context: &LowerContext<'_>) -> String {
          \x20 p.phase,\n\
          \x20 COUNT(t.bannerc_phase) AS taken_rows,\n\
          \x20 COUNTIF(t.bannerc_phase IS NOT NULL AND {unreadable}) AS unreadable_rows,\n\
-         \x20 COUNTIF(t.bannerc_phase IS NOT NULL AND t.`timestamp` IS NULL) AS null_timestamp_rows\n\
+         \x20 COUNTIF(t.bannerc_phase IS NOT NULL AND t.`timestamp` IS NULL) AS null_timestamp_rows,\n\
+         \x20 COUNTIF(t.bannerc_phase IS NOT NULL AND ({unreadable} OR t.`timestamp` IS NULL)) AS bad_rows\n\
          FROM {PHASES} AS p\n\
          LEFT JOIN {TAKEN} AS t ON t.bannerc_phase = p.phase\n\
          GROUP BY p.phase;"
@@ -39,7 +40,8 @@ pub fn counts_from_staging(context: &LowerContext<'_>) -> String {
          \x20 p.phase,\n\
          \x20 COUNT(s.bannerc_phase) AS taken_rows,\n\
          \x20 COUNTIF(s.bannerc_phase IS NOT NULL AND {unreadable}) AS unreadable_rows,\n\
-         \x20 COUNTIF(s.bannerc_phase IS NOT NULL AND s.`timestamp` IS NULL) AS null_timestamp_rows\n\
+         \x20 COUNTIF(s.bannerc_phase IS NOT NULL AND s.`timestamp` IS NULL) AS null_timestamp_rows,\n\
+         \x20 COUNTIF(s.bannerc_phase IS NOT NULL AND ({unreadable} OR s.`timestamp` IS NULL)) AS bad_rows\n\
          FROM {PHASES} AS p\n\
          LEFT JOIN (\n\
          \x20 SELECT\n\
@@ -99,7 +101,7 @@ pub fn pre_flight(context: &LowerContext<'_>) -> Vec<String> {
     }
     asserts.push(assert(
         &format!(
-            "(SELECT SUM(unreadable_rows + null_timestamp_rows) FROM {COUNTS}) <= {}",
+            "(SELECT SUM(bad_rows) FROM {COUNTS}) <= {}",
             thresholds.max_unreadable_start_time
         ),
         &format!(

@@ -22,7 +22,8 @@ pub fn counts(campaign: &Campaign) -> String {
          \x20 bannerc_phase,\n\
          \x20 COUNT(*) AS taken_rows,\n\
          \x20 COUNTIF(bannerc_unreadable) AS unreadable_rows,\n\
-         \x20 COUNTIF(`timestamp` IS NULL) AS null_timestamp_rows\n\
+         \x20 COUNTIF(`timestamp` IS NULL) AS null_timestamp_rows,\n\
+         \x20 COUNTIF(bannerc_unreadable OR `timestamp` IS NULL) AS bad_rows\n\
          FROM (\n\
          \x20 SELECT `timestamp`, {} AS bannerc_phase, {unreadable} AS bannerc_unreadable\n\
          \x20 FROM {}\n\

@@ -17,13 +17,15 @@ pub const CHECK_PREFIX: &str = "bannerc check failed";
 pub fn counts_from_staging(context: &LowerContext<'_>) -> String {
     let campaign = context.campaign;
     let unreadable = exprs::unreadable("s.start_time", &campaign.transform);
+    let no_instant = exprs::no_instant("s.\"timestamp\"");
     format!(
         "CREATE TEMP TABLE {COUNTS} AS\n\
          SELECT\n\
          \x20 p.phase,\n\
          \x20 COUNT(s.bannerc_phase) AS taken_rows,\n\
          \x20 COUNT(s.bannerc_phase) FILTER (WHERE {unreadable}) AS unreadable_rows,\n\
-         \x20 COUNT(s.bannerc_phase) FILTER (WHERE s.\"timestamp\" IS NULL) AS null_timestamp_rows\n\
+         \x20 COUNT(s.bannerc_phase) FILTER (WHERE {no_instant}) AS null_timestamp_rows,\n\
+         \x20 COUNT(s.bannerc_phase) FILTER (WHERE {unreadable} OR {no_instant}) AS bad_rows\n\
          FROM {PHASES} AS p\n\
          LEFT JOIN (\n\
          \x20 SELECT\n\
@@ -80,7 +82,7 @@ pub fn pre_flight(context: &LowerContext<'_>) -> Vec<String> {
     }
     checks.push(check(
         &format!(
-            "(SELECT sum(unreadable_rows + null_timestamp_rows) FROM {COUNTS}) > {}",
+            "(SELECT sum(bad_rows) FROM {COUNTS}) > {}",
             thresholds.max_unreadable_start_time
         ),
         &format!(

@@ -298,6 +298,14 @@ pub fn unreadable(start_time: &str, transform: &Transform) -> String {
     format!("{} IS NULL", parsed_start(start_time, transform))
 }
 
+/// Whether a `timestamp` (an expression) gives no instant to move: NULL,
+/// or one of DuckDB's infinities (BigQuery has none).
+pub fn no_instant(timestamp: &str) -> String {
+    format!(
+        "({timestamp} IS NULL OR {timestamp} IN (TIMESTAMPTZ 'infinity', TIMESTAMPTZ '-infinity'))"
+    )
+}
+
 /// `jsonPayload` with its four derived fields fixed, all computed from the
 /// row's original `start_time`, in one `struct_update`.
 pub fn fixed_payload(

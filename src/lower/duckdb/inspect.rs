@@ -21,12 +21,14 @@ pub fn setup(campaign: &Campaign) -> Vec<String> {
 }
 
 /// Whether a table exists; parameters: schema, table.
+/// Names match without case, as DuckDB's own lookups do.
 pub const TABLE_EXISTS: &str = "SELECT count(*) FROM duckdb_tables() \
-     WHERE database_name = current_database() AND schema_name = ? AND table_name = ?";
+     WHERE database_name = current_database() AND lower(schema_name) = lower(?) AND lower(table_name) = lower(?)";
 
 /// A table's columns and types in order; parameters: schema, table.
 pub const COLUMNS: &str = "SELECT column_name, data_type FROM duckdb_columns() \
-     WHERE database_name = current_database() AND schema_name = ? AND table_name = ? ORDER BY column_index";
+     WHERE database_name = current_database() AND lower(schema_name) = lower(?) AND lower(table_name) = lower(?) \
+     ORDER BY column_index";
 
 /// The type of `jsonPayload.<field>` of `table` (an error if it has none).
 pub fn payload_field(table: &TableRef, field: &str) -> String {
@@ -42,14 +44,16 @@ pub fn payload_field(table: &TableRef, field: &str) -> String {
 /// `rowid` of a row with a data error. One scan.
 pub fn counts(campaign: &Campaign) -> String {
     let unreadable = exprs::unreadable("\"jsonPayload\".\"start_time\"", &campaign.transform);
+    let no_instant = exprs::no_instant("\"timestamp\"");
     format!(
         "SELECT\n\
          \x20 bannerc_phase,\n\
          \x20 count(*) AS taken_rows,\n\
          \x20 count(*) FILTER (WHERE bannerc_unreadable) AS unreadable_rows,\n\
-         \x20 count(*) FILTER (WHERE \"timestamp\" IS NULL) AS null_timestamp_rows,\n\
+         \x20 count(*) FILTER (WHERE {no_instant}) AS null_timestamp_rows,\n\
+         \x20 count(*) FILTER (WHERE bannerc_unreadable OR {no_instant}) AS bad_rows,\n\
          \x20 arg_min(rowid, [CAST(bannerc_unreadable AS BIGINT), coalesce(epoch_us(\"timestamp\"), 0)]) AS sample_rowid,\n\
-         \x20 min(rowid) FILTER (WHERE bannerc_unreadable OR \"timestamp\" IS NULL) AS bad_rowid\n\
+         \x20 min(rowid) FILTER (WHERE bannerc_unreadable OR {no_instant}) AS bad_rowid\n\
          FROM (\n\
          \x20 SELECT rowid, \"timestamp\", {} AS bannerc_phase, {unreadable} AS bannerc_unreadable\n\
          \x20 FROM {}\n\
