@@ -145,6 +145,62 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
 }
 
 fn replace_file(path: &Path, text: &str) -> Result<(), String> {
+    staged(path, text)?.persist(path)
+}
+
+/// Write several files, each atomically, and all of them or none as far
+/// as the file system allows: every file is written and synced beside its
+/// destination first, and only then are they moved into place. Two outputs
+/// that are the same file are refused.
+pub fn write_all_atomically(files: &[(&Path, &str)]) -> Result<(), String> {
+    let real = |path: &Path| std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    for (index, (path, _)) in files.iter().enumerate() {
+        if let Some((other, _)) = files[index + 1..]
+            .iter()
+            .find(|(other, _)| real(other) == real(path))
+        {
+            return Err(format!(
+                "{} and {} are the same file; give each output its own path",
+                path.display(),
+                other.display()
+            ));
+        }
+    }
+    let mut ready = Vec::new();
+    for (path, text) in files {
+        let target = real(path);
+        match std::fs::metadata(&target) {
+            // A device or a pipe is written in place, last.
+            Ok(meta) if !meta.is_file() && !meta.is_dir() => ready.push((*path, None, *text)),
+            _ => ready.push((*path, Some(staged(&target, text)?), *text)),
+        }
+    }
+    for (path, file, text) in ready {
+        match file {
+            Some(file) => file.persist(&real(path))?,
+            None => write_atomically(path, text)?,
+        }
+    }
+    Ok(())
+}
+
+/// A file written and synced beside `path`, ready to take its place.
+struct Staged {
+    file: tempfile::NamedTempFile,
+    shown: std::path::PathBuf,
+}
+
+impl Staged {
+    fn persist(self, path: &Path) -> Result<(), String> {
+        let shown = self.shown;
+        self.file
+            .persist(path)
+            .map(|_| ())
+            .map_err(|e| format!("cannot write {}: {}", shown.display(), e.error))
+    }
+}
+
+fn staged(path: &Path, text: &str) -> Result<Staged, String> {
     let directory = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -155,9 +211,10 @@ fn replace_file(path: &Path, text: &str) -> Result<(), String> {
         .and_then(|()| readable_by_all(file.as_file(), path))
         .and_then(|()| file.as_file().sync_all())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    file.persist(path)
-        .map_err(|e| format!("cannot write {}: {}", path.display(), e.error))?;
-    Ok(())
+    Ok(Staged {
+        file,
+        shown: path.to_path_buf(),
+    })
 }
 
 /// A new file gets the usual `rw-r--r--` (a temporary file starts private);

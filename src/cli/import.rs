@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde_json::{Map, Value};
 
-use super::compile::{is_an_input, write_atomically};
+use super::compile::{is_an_input, write_all_atomically};
 use super::out::out;
 use super::pipeline::{load, load_campaign};
 use super::{exit, render};
@@ -93,15 +93,18 @@ pub fn run(args: &ImportArgs) -> u8 {
         }
         (None, None) => None,
     };
-    let written = match &args.output {
-        Some(path) => write_atomically(path, &campaign),
-        None => {
-            out!("{campaign}");
-            Ok(())
-        }
-    };
-    let written = written
-        .and_then(|()| settings.map_or(Ok(()), |(path, text)| write_atomically(path, &text)));
+    // Both files, or neither.
+    let mut files: Vec<(&Path, &str)> = Vec::new();
+    if let Some(path) = &args.output {
+        files.push((path, &campaign));
+    }
+    if let Some((path, text)) = &settings {
+        files.push((path, text));
+    }
+    let written = write_all_atomically(&files);
+    if written.is_ok() && args.output.is_none() {
+        out!("{campaign}");
+    }
     match written {
         Ok(()) => exit::OK,
         Err(message) => fail(&message, exit::ENGINE),
