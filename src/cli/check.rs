@@ -56,6 +56,15 @@ pub fn run(args: &CheckArgs) -> u8 {
         Ok(counts) => counts,
         Err(message) => {
             eprintln!("error: {message}");
+            // Machines get the failure in their format too.
+            match args.format {
+                CheckFormat::Human => {}
+                CheckFormat::Json => outln!(
+                    "{}",
+                    json!({"status": "error", "error": message, "exit_code": exit::INVALID})
+                ),
+                CheckFormat::Github => outln!("::error::{}", message.replace('\n', "%0A")),
+            }
             return exit::INVALID;
         }
     };
