@@ -106,9 +106,20 @@ impl Expected {
             return hint;
         }
         let also = if self.is_item() {
+            // A `{` here only opens the block of a broken item: no line
+            // goes on with one.
+            let tokens: Vec<String> = self
+                .tokens
+                .iter()
+                .filter(|t| *t != "`{`")
+                .cloned()
+                .collect();
+            if tokens.is_empty() {
+                return hint;
+            }
             format!(
                 "the line before may also go on here with {}",
-                join_or(&self.tokens)
+                join_or(&tokens)
             )
         } else {
             format!("{} may also come here", join_or(&self.tokens))

@@ -145,15 +145,23 @@ fn skip_line<'t, 'src: 't>(layout: &'t Layout, in_check: bool) -> impl P<'t, 'sr
         .and_is(open.not());
     // A broken item that opens a block (`checks {`) takes the block with
     // it, so that its lines are not reported one by one.
-    first.then(rest.repeated()).then(block().or_not()).ignored()
+    first
+        .then(rest.repeated())
+        .then(block(layout).or_not())
+        .ignored()
 }
 
 /// A flat `{ … }` block (no braces inside, like a `check` block), skipped
-/// whole. Not recursive, so skipping stays linear on any input.
-fn block<'t, 'src: 't>() -> impl P<'t, 'src, ()> {
+/// whole. A line that starts with an item keyword ends the attempt (the
+/// block's `}` is missing, and that item belongs to the campaign). Not
+/// recursive, so skipping stays linear on any input.
+fn block<'t, 'src: 't>(layout: &'t Layout) -> impl P<'t, 'src, ()> {
     let brace = sym(Token::LBrace).or(sym(Token::RBrace));
+    let item_line = any()
+        .map_with(|token, e| (token, e.span()))
+        .filter(move |(token, at)| starts_item(token) && layout.starts_line(*at));
     sym(Token::LBrace)
-        .ignore_then(any().and_is(brace.not()).repeated())
+        .ignore_then(any().and_is(brace.not()).and_is(item_line.not()).repeated())
         .then_ignore(sym(Token::RBrace))
         .ignored()
 }
