@@ -146,6 +146,20 @@ fn check_json_lists_files_and_positions() {
     assert_eq!(files[0]["diagnostics"][0]["line"], 6);
     assert_eq!(files[0]["diagnostics"][0]["column"], 37);
     assert_eq!(files[1]["ok"], true);
+
+    // A counts file that cannot be read fails every file: one document.
+    let output = bannerc(&[
+        "check",
+        "--format",
+        "json",
+        "--stats",
+        "no/such/counts.csv",
+        "golden/june_rotation.bnr",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
+    assert_eq!(value["status"], "error");
+    assert!(value["error"].as_str().unwrap().contains("cannot read"));
 }
 
 #[test]
@@ -322,6 +336,43 @@ fn import_refuses_a_configuration_that_would_not_compile() {
     assert!(stderr(&output).contains("E0501"), "{}", stderr(&output));
     assert!(stderr(&output).contains("nothing was written"));
     assert!(!bnr.exists());
+}
+
+#[test]
+fn import_writes_both_files_or_neither() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let campaign = dir.path().join("c.bnr");
+    let nowhere = dir.path().join("no-such-dir").join("bannerc.toml");
+    let output = bannerc(&[
+        "import",
+        "examples/original_design.yaml",
+        "-o",
+        campaign.to_str().unwrap(),
+        "--settings",
+        nowhere.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    assert!(
+        !campaign.exists(),
+        "the campaign was written without its settings"
+    );
+
+    let same = dir.path().join("same.toml");
+    let output = bannerc(&[
+        "import",
+        "examples/original_design.yaml",
+        "-o",
+        same.to_str().unwrap(),
+        "--settings",
+        same.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("are the same file"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!same.exists());
 }
 
 #[test]

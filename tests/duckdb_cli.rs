@@ -598,7 +598,7 @@ fn unreadable_start_times_and_null_timestamps_stop_the_run_with_counts_and_a_sam
     assert_eq!(code(&plan), Some(0), "{}", text(&plan));
     assert!(
         text(&plan).contains(
-            "at most 3 allowed; they are written with NULL start_time, end_time and timestamp_get"
+            "3 rows in all, at most 3 allowed; they are still taken: an unreadable start_time is written as NULL start_time, end_time and timestamp_get, and a missing timestamp stays NULL"
         ),
         "{}",
         text(&plan)
@@ -848,9 +848,10 @@ fn plan_json_for_a_campaign_with_errors_carries_its_diagnostics() {
 fn column_names_are_matched_without_case_as_the_engines_do() {
     let fixture = Fixture::new(&default_campaign(), &rows());
     let conn = Connection::open(&fixture.db).unwrap();
-    for table in [SOURCE, TARGET] {
+    // Differently in each table, too: both engines match names without case.
+    for (table, log_name) in [(SOURCE, "LOGNAME"), (TARGET, "logname")] {
         conn.execute_batch(&format!(
-            "ALTER TABLE {table} RENAME COLUMN \"logName\" TO \"LOGNAME\"; \
+            "ALTER TABLE {table} RENAME COLUMN \"logName\" TO \"{log_name}\"; \
              ALTER TABLE {table} RENAME COLUMN \"jsonPayload\" TO \"JsonPayload\";"
         ))
         .unwrap();
@@ -869,4 +870,66 @@ fn column_names_are_matched_without_case_as_the_engines_do() {
         )
         .unwrap();
     assert_eq!(written, 33);
+}
+
+#[test]
+fn a_row_with_two_faults_counts_once_and_an_infinite_timestamp_is_a_missing_one() {
+    let tolerant = campaign_text(
+        "records_per_phase 1..1_000\n        start_time unreadable <= 2",
+        "phase 2: 2025-04-03..2025-04-04 + log \"add-report-prod-server\" -> 2025-04-26",
+    );
+    let fixture = Fixture::new(&tolerant, &rows());
+    Connection::open(&fixture.db)
+        .unwrap()
+        .execute_batch(&format!(
+            "INSERT INTO {SOURCE} VALUES \
+             (NULL, 'add-report-prod-server', {{'start_time': NULL, 'end_time': 'x', 'timestamp_get': 1, 'banner_id': '1', 'user_id': 'u'}}, 'INFO'), \
+             ('infinity', 'add-report-prod-server', {{'start_time': '2025-04-01 10:00:00', 'end_time': 'x', 'timestamp_get': 1, 'banner_id': '1', 'user_id': 'u'}}, 'INFO')"
+        ))
+        .unwrap();
+    let plan = fixture.plan(&[]);
+    assert_eq!(code(&plan), Some(0), "{}", text(&plan));
+    assert!(
+        text(&plan).contains("2 rows in all, at most 2 allowed"),
+        "{}",
+        text(&plan)
+    );
+    for mode in ["fused", "in-place"] {
+        let before = snapshot(&fixture.db);
+        let apply = fixture.apply(&["--mode", mode]);
+        assert_eq!(code(&apply), Some(0), "{mode}: {}", text(&apply));
+        let conn = Connection::open(&fixture.db).unwrap();
+        let undated: i64 = conn
+            .query_row(
+                &format!(
+                    "SELECT count(*) FROM {TARGET} WHERE \"timestamp\" IS NULL \
+                     AND \"logName\" = 'H_5902_distinct_2025-04-26'"
+                ),
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(undated, 2, "{mode}");
+        drop(conn);
+        let run = fixture.bannerc(&["history", "--engine", &fixture.engine(), "--format", "json"]);
+        let history: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+        let run_id = history[0]["run_id"].as_str().unwrap().to_string();
+        let rollback = fixture.bannerc(&["rollback", &run_id, "--engine", &fixture.engine()]);
+        assert_eq!(code(&rollback), Some(0), "{mode}: {}", text(&rollback));
+        let after = snapshot(&fixture.db);
+        for table in [SOURCE, TARGET] {
+            assert_eq!(after[table], before[table], "{mode} {table}");
+        }
+    }
+}
+
+#[test]
+fn table_names_are_found_without_case_as_duckdb_finds_them() {
+    let upper = default_campaign().replace("request_edit.staging", "Request_Edit.STAGING");
+    assert_ne!(upper, default_campaign());
+    let fixture = Fixture::new(&upper, &rows());
+    let plan = fixture.plan(&[]);
+    assert_eq!(code(&plan), Some(0), "{}", text(&plan));
+    assert_eq!(code(&fixture.apply(&[])), Some(0));
+    assert_eq!(fixture.target_rows(), 34);
 }

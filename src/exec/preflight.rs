@@ -107,7 +107,7 @@ fn tables(facts: &Inspection) -> Vec<Finding> {
             findings.extend(layout(role, table));
         }
     }
-    if findings.is_empty() && facts.source.columns != facts.target.columns {
+    if findings.is_empty() && !same_columns(&facts.source, &facts.target) {
         findings.push(Finding::error(
             "schema_mismatch",
             schema_difference(&facts.source, &facts.target),
@@ -192,6 +192,20 @@ fn layout(role: &str, table: &TableFacts) -> Vec<Finding> {
         .collect()
 }
 
+/// The same columns in the same order with the same types; names match
+/// without case, as both engines match them.
+fn same_columns(source: &TableFacts, target: &TableFacts) -> bool {
+    let (left, right) = (
+        source.columns.as_deref().unwrap_or_default(),
+        target.columns.as_deref().unwrap_or_default(),
+    );
+    left.len() == right.len()
+        && left
+            .iter()
+            .zip(right)
+            .all(|(a, b)| a.name.eq_ignore_ascii_case(&b.name) && a.kind == b.kind)
+}
+
 fn schema_difference(source: &TableFacts, target: &TableFacts) -> String {
     let (left, right) = (
         source.columns.as_deref().unwrap_or_default(),
@@ -200,7 +214,7 @@ fn schema_difference(source: &TableFacts, target: &TableFacts) -> String {
     let first = left
         .iter()
         .zip(right)
-        .position(|(a, b)| a != b)
+        .position(|(a, b)| !a.name.eq_ignore_ascii_case(&b.name) || a.kind != b.kind)
         .unwrap_or(left.len().min(right.len()));
     let describe = |columns: &[super::facts::Column]| {
         columns.get(first).map_or_else(
@@ -294,7 +308,8 @@ fn thresholds(campaign: &Campaign, facts: &Inspection, findings: &mut Vec<Findin
 fn data_errors(campaign: &Campaign, facts: &Inspection, findings: &mut Vec<Finding>) {
     let unreadable: u64 = facts.phases.iter().map(|p| p.unreadable_rows).sum();
     let null_timestamps: u64 = facts.phases.iter().map(|p| p.null_timestamp_rows).sum();
-    let total = unreadable + null_timestamps;
+    // A row with both faults is one bad row.
+    let total: u64 = facts.phases.iter().map(|p| p.bad_rows).sum();
     if total == 0 {
         return;
     }
@@ -312,7 +327,7 @@ fn data_errors(campaign: &Campaign, facts: &Inspection, findings: &mut Vec<Findi
         .collect();
     let message = format!(
         "{unreadable} taken rows have a NULL or unreadable start_time (format {:?}) and {null_timestamps} \
-         special-source rows have a NULL timestamp ({}); at most {allowed} allowed",
+         special-source rows have a NULL timestamp ({}): {total} rows in all, at most {allowed} allowed",
         campaign.transform.start_time_format.as_str(),
         per_phase.join(", ")
     );
@@ -320,9 +335,10 @@ fn data_errors(campaign: &Campaign, facts: &Inspection, findings: &mut Vec<Findi
         Finding::error("data_errors", message)
     } else {
         // Let through, they are still moved and relabeled; what cannot be
-        // derived from an unreadable start_time is written as NULL.
+        // derived is written as NULL.
         let message = format!(
-            "{message}; they are written with NULL start_time, end_time and timestamp_get              (and a NULL timestamp stays NULL)"
+            "{message}; they are still taken: an unreadable start_time is written as NULL \
+             start_time, end_time and timestamp_get, and a missing timestamp stays NULL"
         );
         Finding::warning("data_errors", message)
     };
