@@ -933,3 +933,24 @@ fn table_names_are_found_without_case_as_duckdb_finds_them() {
     assert_eq!(code(&fixture.apply(&[])), Some(0));
     assert_eq!(fixture.target_rows(), 34);
 }
+
+#[test]
+fn a_target_that_is_a_view_is_named_as_one() {
+    let fixture = Fixture::new(&default_campaign(), &rows());
+    Connection::open(&fixture.db)
+        .unwrap()
+        .execute_batch(&format!(
+            "DROP TABLE {TARGET}; CREATE VIEW {TARGET} AS SELECT * FROM {SOURCE}"
+        ))
+        .unwrap();
+    let before = snapshot(&fixture.db);
+    let plan = fixture.plan(&[]);
+    assert_eq!(code(&plan), Some(1));
+    assert!(
+        text(&plan).contains("is a view; bannerc reads and writes tables only"),
+        "{}",
+        text(&plan)
+    );
+    assert_eq!(code(&fixture.apply(&[])), Some(1));
+    assert_eq!(snapshot(&fixture.db), before);
+}

@@ -14,8 +14,11 @@ pub struct TableFacts {
     pub table: String,
     /// The table as the engine names it (DuckDB: `"dataset"."table"`).
     pub engine_name: String,
-    /// `None` when the table does not exist.
+    /// `None` when the table does not exist (or is a view).
     pub columns: Option<Vec<Column>>,
+    /// The name is a view's: it can be read but not written, nor backed up.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub is_view: bool,
     /// The types of `jsonPayload`'s four fields, when readable:
     /// `start_time`, `end_time`, `timestamp_get`, `banner_id`.
     pub payload_fields: Vec<Column>,

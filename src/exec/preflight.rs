@@ -95,7 +95,15 @@ const PAYLOAD: &[(&str, &[&str])] = &[
 fn tables(facts: &Inspection) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (role, table) in [("source", &facts.source), ("target", &facts.target)] {
-        if table.columns.is_none() {
+        if table.is_view {
+            findings.push(Finding::error(
+                "not_a_table",
+                format!(
+                    "the {role} {} ({}) is a view; bannerc reads and writes tables only",
+                    table.table, table.engine_name
+                ),
+            ));
+        } else if table.columns.is_none() {
             findings.push(Finding::error(
                 "missing_table",
                 format!(

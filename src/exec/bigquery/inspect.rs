@@ -73,11 +73,20 @@ async fn table_facts(conn: &Connection, table: &TableRef) -> Result<TableFacts, 
             table.table()
         ),
         columns: None,
+        is_view: false,
         payload_fields: Vec::new(),
     };
     let Some(found) = conn.table(table).await? else {
         return Ok(facts);
     };
+    if found
+        .r#type
+        .as_deref()
+        .is_some_and(|kind| kind.contains("VIEW"))
+    {
+        facts.is_view = true;
+        return Ok(facts);
+    }
     let fields = found.schema.fields.unwrap_or_default();
     facts.columns = Some(
         fields

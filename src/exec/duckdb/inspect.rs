@@ -70,9 +70,14 @@ fn table_facts(conn: &Connection, table: &TableRef) -> Result<TableFacts, Engine
         table: table.to_string(),
         engine_name: quote::table(table),
         columns: None,
+        is_view: false,
         payload_fields: Vec::new(),
     };
     if !exists {
+        facts.is_view = conn
+            .query_row(sql::VIEW_EXISTS, params, |row| row.get::<_, i64>(0))
+            .map_err(other)?
+            > 0;
         return Ok(facts);
     }
     let mut statement = conn.prepare(sql::COLUMNS).map_err(other)?;

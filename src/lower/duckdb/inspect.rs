@@ -25,6 +25,10 @@ pub fn setup(campaign: &Campaign) -> Vec<String> {
 pub const TABLE_EXISTS: &str = "SELECT count(*) FROM duckdb_tables() \
      WHERE database_name = current_database() AND lower(schema_name) = lower(?) AND lower(table_name) = lower(?)";
 
+/// Whether a view has the name; parameters: schema, view.
+pub const VIEW_EXISTS: &str = "SELECT count(*) FROM duckdb_views() \
+     WHERE database_name = current_database() AND lower(schema_name) = lower(?) AND lower(view_name) = lower(?)";
+
 /// A table's columns and types in order; parameters: schema, table.
 pub const COLUMNS: &str = "SELECT column_name, data_type FROM duckdb_columns() \
      WHERE database_name = current_database() AND lower(schema_name) = lower(?) AND lower(table_name) = lower(?) \
