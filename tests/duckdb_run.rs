@@ -66,6 +66,17 @@ fn worked_rows(mode: Mode) -> Vec<Row> {
     ]
 }
 
+/// The reference evaluator's target rows for `rows`, sorted as
+/// `read_rows` returns them.
+fn expected_target(campaign: &bannerc::ir::Campaign, rows: &[Row]) -> Vec<Row> {
+    let mut expected: Vec<Row> = reference::target_rows(campaign, rows)
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
+    expected.sort();
+    expected
+}
+
 fn setup(dir: &tempfile::TempDir, rows: &[Row]) -> std::path::PathBuf {
     let path = dir.path().join("worked.duckdb");
     let conn = Connection::open(&path).unwrap();
@@ -105,12 +116,7 @@ fn the_worked_example_gives_exactly_its_values_in_both_modes() {
             special.log_name.as_deref(),
             Some("H_5902_distinct_2025-04-27")
         );
-        let mut expected: Vec<Row> = reference::target_rows(&campaign, &rows)
-            .into_iter()
-            .map(|(_, r)| r)
-            .collect();
-        expected.sort();
-        assert_eq!(target, expected, "{mode:?}");
+        assert_eq!(target, expected_target(&campaign, &rows), "{mode:?}");
     }
 }
 
@@ -188,12 +194,7 @@ fn a_special_row_without_a_timestamp_let_through_is_written_without_one() {
             Some("H_5902_distinct_2025-04-27")
         );
         assert_eq!(undated.start_time.as_deref(), Some("2025-04-27 07:00:00"));
-        let mut expected: Vec<Row> = reference::target_rows(&campaign, &rows)
-            .into_iter()
-            .map(|(_, r)| r)
-            .collect();
-        expected.sort();
-        assert_eq!(target, expected, "{mode:?}");
+        assert_eq!(target, expected_target(&campaign, &rows), "{mode:?}");
     }
 }
 
