@@ -133,25 +133,13 @@ pub fn is_an_input(output: &Path, inputs: &[&Path]) -> bool {
 /// link stays); a path that is not a regular file (`/dev/stdout`, a FIFO) is
 /// written to directly, since renaming over it would replace the device.
 pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
-    let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    match std::fs::metadata(&real) {
-        Ok(meta) if !meta.is_file() && !meta.is_dir() => std::fs::OpenOptions::new()
-            .write(true)
-            .open(&real)
-            .and_then(|mut file| file.write_all(text.as_bytes()))
-            .map_err(|e| format!("cannot write {}: {e}", path.display())),
-        _ => replace_file(&real, text),
-    }
+    write_all_atomically(&[(path, text)])
 }
 
-fn replace_file(path: &Path, text: &str) -> Result<(), String> {
-    staged(path, text)?.persist(path)
-}
-
-/// Write several files, each atomically, and all of them or none as far
-/// as the file system allows: every file is written and synced beside its
-/// destination first, and only then are they moved into place. Two outputs
-/// that are the same file are refused.
+/// Write several files as [`write_atomically`] writes one, and all of them
+/// or none as far as the file system allows: every file is written and
+/// synced beside its destination first, and only then are they moved into
+/// place. Two outputs that are the same file are refused.
 pub fn write_all_atomically(files: &[(&Path, &str)]) -> Result<(), String> {
     let real = |path: &Path| std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     for (index, (path, _)) in files.iter().enumerate() {
@@ -169,35 +157,43 @@ pub fn write_all_atomically(files: &[(&Path, &str)]) -> Result<(), String> {
     let mut ready = Vec::new();
     for (path, text) in files {
         let target = real(path);
-        match std::fs::metadata(&target) {
-            // A device or a pipe is written in place, last.
-            Ok(meta) if !meta.is_file() && !meta.is_dir() => ready.push((*path, None, *text)),
-            _ => ready.push((*path, Some(staged(&target, text)?), *text)),
+        ready.push(match std::fs::metadata(&target) {
+            Ok(meta) if !meta.is_file() && !meta.is_dir() => Ready::Device(path, text),
+            _ => Ready::Staged(staged(&target, text)?),
+        });
+    }
+    ready.into_iter().try_for_each(Ready::finish)
+}
+
+/// One output, ready to be finished.
+enum Ready<'a> {
+    /// A device or a pipe: written in place, last.
+    Device(&'a Path, &'a str),
+    /// A regular file, written beside its destination.
+    Staged(Staged),
+}
+
+impl Ready<'_> {
+    fn finish(self) -> Result<(), String> {
+        match self {
+            Ready::Device(path, text) => std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .and_then(|mut file| file.write_all(text.as_bytes()))
+                .map_err(|e| format!("cannot write {}: {e}", path.display())),
+            Ready::Staged(staged) => staged
+                .file
+                .persist(&staged.path)
+                .map(|_| ())
+                .map_err(|e| format!("cannot write {}: {}", staged.path.display(), e.error)),
         }
     }
-    for (path, file, text) in ready {
-        match file {
-            Some(file) => file.persist(&real(path))?,
-            None => write_atomically(path, text)?,
-        }
-    }
-    Ok(())
 }
 
 /// A file written and synced beside `path`, ready to take its place.
 struct Staged {
     file: tempfile::NamedTempFile,
-    shown: std::path::PathBuf,
-}
-
-impl Staged {
-    fn persist(self, path: &Path) -> Result<(), String> {
-        let shown = self.shown;
-        self.file
-            .persist(path)
-            .map(|_| ())
-            .map_err(|e| format!("cannot write {}: {}", shown.display(), e.error))
-    }
+    path: std::path::PathBuf,
 }
 
 fn staged(path: &Path, text: &str) -> Result<Staged, String> {
@@ -213,7 +209,7 @@ fn staged(path: &Path, text: &str) -> Result<Staged, String> {
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(Staged {
         file,
-        shown: path.to_path_buf(),
+        path: path.to_path_buf(),
     })
 }
 
