@@ -68,8 +68,8 @@ SELECT
     p.log_name AS "logName",
     struct_update(
       s."jsonPayload",
-      start_time := strftime((p.target_date + CAST(try_strptime(s."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((p.target_date + CAST(try_strptime(s."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((p.target_date + CAST(try_strptime(s."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((p.target_date + CAST(try_strptime(s."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((p.target_date + CAST(try_strptime(s."jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := p.banner_id
     ) AS "jsonPayload"
@@ -99,7 +99,7 @@ SELECT
       AND NOT (t."timestamp" >= p.day_start AND t."timestamp" < p.day_end))
     OR (t.start_time IS NOT NULL AND (
       CAST(t.start AS DATE) IS DISTINCT FROM p.target_date
-      OR t.end_time IS DISTINCT FROM strftime(t.start + to_seconds(5), '%Y-%m-%d %H:%M:%S')
+      OR t.end_time IS DISTINCT FROM CAST(t.start + to_seconds(5) AS VARCHAR)
       OR t.timestamp_get IS DISTINCT FROM epoch_us(t.start) // 1000000
     ))
   ) AS wrong_rows

@@ -153,8 +153,8 @@ SELECT CASE WHEN (SELECT sum(bad_rows) FROM bannerc_counts) > 0
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-01' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-01' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-01' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-01' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-01' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5901'
     )
@@ -168,8 +168,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-02' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-02' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-02' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-02' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-02' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5901'
     )
@@ -183,8 +183,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-03' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-03' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-03' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-03' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-03' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5901'
     )
@@ -198,8 +198,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-04' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-04' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-04' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-04' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-04' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5902'
     )
@@ -213,8 +213,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-05' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-05' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-05' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-05' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-05' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5902'
     )
@@ -228,8 +228,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-06' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-06' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-06' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-06' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-06' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5902'
     )
@@ -243,8 +243,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-07' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-07' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-07' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-07' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-07' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
@@ -258,8 +258,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-08' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-08' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-08' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-08' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-08' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
@@ -273,8 +273,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-09' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-09' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-09' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-09' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-09' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
@@ -288,8 +288,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-10' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-10' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-10' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-10' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-10' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5901'
     )
@@ -303,8 +303,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-11' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-11' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-11' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-11' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-11' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5901'
     )
@@ -318,8 +318,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-12' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-12' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-12' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-12' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-12' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5901'
     )
@@ -333,8 +333,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-13' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-13' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-13' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-13' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-13' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5902'
     )
@@ -348,8 +348,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-14' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-14' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-14' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-14' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-14' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5902'
     )
@@ -363,8 +363,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-15' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-15' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-15' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-15' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-15' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5902'
     )
@@ -378,8 +378,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-16' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-16' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-16' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-16' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-16' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
@@ -393,8 +393,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-17' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-17' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-17' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-17' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-17' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
@@ -408,8 +408,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-18' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-18' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-18' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-18' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-18' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
@@ -423,8 +423,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-19' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-19' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-19' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-19' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-19' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5901'
     )
@@ -438,8 +438,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-20' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-20' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-20' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-20' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-20' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5901'
     )
@@ -453,8 +453,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-21' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-21' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-21' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-21' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-21' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5901'
     )
@@ -468,8 +468,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-22' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-22' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-22' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-22' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-22' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5902'
     )
@@ -483,8 +483,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-23' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-23' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-23' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-23' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-23' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5902'
     )
@@ -498,8 +498,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-24' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-24' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-24' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-24' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-24' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5902'
     )
@@ -513,8 +513,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-25' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-25' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-25' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-25' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-25' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
@@ -528,8 +528,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-26' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-26' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-26' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-26' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-26' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
@@ -543,8 +543,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-27' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-27' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-27' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-27' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-27' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
@@ -558,8 +558,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-28' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-28' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-28' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-28' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-28' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5901'
     )
@@ -573,8 +573,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-29' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-29' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-29' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-29' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-29' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5901'
     )
@@ -588,8 +588,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-06-30' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-06-30' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-06-30' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-06-30' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-06-30' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5901'
     )
@@ -615,7 +615,7 @@ SELECT
       AND NOT (t."timestamp" >= p.day_start AND t."timestamp" < p.day_end))
     OR (t.start_time IS NOT NULL AND (
       CAST(t.start AS DATE) IS DISTINCT FROM p.target_date
-      OR t.end_time IS DISTINCT FROM strftime(t.start + to_seconds(5), '%Y-%m-%d %H:%M:%S')
+      OR t.end_time IS DISTINCT FROM CAST(t.start + to_seconds(5) AS VARCHAR)
       OR t.timestamp_get IS DISTINCT FROM epoch_us(t.start) // 1000000
     ))
   ) AS wrong_rows

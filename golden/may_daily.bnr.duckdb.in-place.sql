@@ -84,8 +84,8 @@ SELECT CASE WHEN (SELECT sum(bad_rows) FROM bannerc_counts) > 0
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-05-01' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-05-01' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-05-01' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-05-01' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-05-01' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
@@ -99,8 +99,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-05-02' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-05-02' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-05-02' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-05-02' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-05-02' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
@@ -114,8 +114,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-05-03' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-05-03' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-05-03' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-05-03' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-05-03' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
@@ -129,8 +129,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-05-04' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-05-04' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-05-04' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-05-04' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-05-04' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
@@ -144,8 +144,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-05-05' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-05-05' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-05-05' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-05-05' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-05-05' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
@@ -159,8 +159,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-05-06' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-05-06' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-05-06' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-05-06' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-05-06' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
@@ -174,8 +174,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT LIKE 'H!__%!_distinct!__%' ESCAPE '!'
 UPDATE "d"."staging" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-05-07' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-05-07' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-05-07' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-05-07' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-05-07' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5903'
     )
@@ -201,7 +201,7 @@ SELECT
       AND NOT (t."timestamp" >= p.day_start AND t."timestamp" < p.day_end))
     OR (t.start_time IS NOT NULL AND (
       CAST(t.start AS DATE) IS DISTINCT FROM p.target_date
-      OR t.end_time IS DISTINCT FROM strftime(t.start + to_seconds(5), '%Y-%m-%d %H:%M:%S')
+      OR t.end_time IS DISTINCT FROM CAST(t.start + to_seconds(5) AS VARCHAR)
       OR t.timestamp_get IS DISTINCT FROM epoch_us(t.start) // 1000000
     ))
   ) AS wrong_rows

@@ -74,8 +74,8 @@ SELECT CASE WHEN (SELECT sum(bad_rows) FROM bannerc_counts) > 0
 UPDATE "request_edit"."H_5902_distinct_data" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-04-25' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-04-25' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-04-25' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-04-25' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-04-25' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5902'
     )
@@ -89,8 +89,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT IN ('add-report-prod-server') AND "lo
 UPDATE "request_edit"."H_5902_distinct_data" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-04-26' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-04-26' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-04-26' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-04-26' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-04-26' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5902'
     )
@@ -104,8 +104,8 @@ WHERE ("logName" IS NULL OR ("logName" NOT IN ('add-report-prod-server') AND "lo
 UPDATE "request_edit"."H_5902_distinct_data" SET
   "jsonPayload" = struct_update(
       "jsonPayload",
-      start_time := strftime((DATE '2025-04-27' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)), '%Y-%m-%d %H:%M:%S'),
-      end_time := strftime((DATE '2025-04-27' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5), '%Y-%m-%d %H:%M:%S'),
+      start_time := CAST((DATE '2025-04-27' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) AS VARCHAR),
+      end_time := CAST((DATE '2025-04-27' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME)) + to_seconds(5) AS VARCHAR),
       timestamp_get := epoch_us((DATE '2025-04-27' + CAST(try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS TIME))) // 1000000,
       banner_id := '5902'
     )
@@ -131,7 +131,7 @@ SELECT
       AND NOT (t."timestamp" >= p.day_start AND t."timestamp" < p.day_end))
     OR (t.start_time IS NOT NULL AND (
       CAST(t.start AS DATE) IS DISTINCT FROM p.target_date
-      OR t.end_time IS DISTINCT FROM strftime(t.start + to_seconds(5), '%Y-%m-%d %H:%M:%S')
+      OR t.end_time IS DISTINCT FROM CAST(t.start + to_seconds(5) AS VARCHAR)
       OR t.timestamp_get IS DISTINCT FROM epoch_us(t.start) // 1000000
     ))
   ) AS wrong_rows

@@ -136,8 +136,8 @@ pub fn post_write(context: &LowerContext<'_>) -> Vec<String> {
 fn written(context: &LowerContext<'_>) -> String {
     let campaign = context.campaign;
     let transform = &campaign.transform;
-    let format = quote::string(transform.start_time_format.as_str());
     let offset = transform.end_offset_secs;
+    let end = exprs::start_text(&format!("t.start + to_seconds({offset})"), campaign);
     format!(
         "CREATE TEMP TABLE {WRITTEN} AS\n\
          SELECT\n\
@@ -150,7 +150,7 @@ fn written(context: &LowerContext<'_>) -> String {
          \x20     AND NOT (t.\"timestamp\" >= p.day_start AND t.\"timestamp\" < p.day_end))\n\
          \x20   OR (t.start_time IS NOT NULL AND (\n\
          \x20     CAST(t.start AS DATE) IS DISTINCT FROM p.target_date\n\
-         \x20     OR t.end_time IS DISTINCT FROM strftime(t.start + to_seconds({offset}), {format})\n\
+         \x20     OR t.end_time IS DISTINCT FROM {end}\n\
          \x20     OR t.timestamp_get IS DISTINCT FROM epoch_us(t.start) // 1000000\n\
          \x20   ))\n\
          \x20 ) AS wrong_rows\n\

@@ -312,20 +312,92 @@ pub fn fixed_payload(
     payload: &str,
     target_date: &str,
     banner: &str,
-    transform: &Transform,
+    campaign: &Campaign,
 ) -> String {
-    let format = quote::string(transform.start_time_format.as_str());
+    let transform = &campaign.transform;
     let start_time = format!("{payload}.\"start_time\"");
     let start = format!(
         "({target_date} + CAST({} AS TIME))",
         parsed_start(&start_time, transform)
     );
     let offset = transform.end_offset_secs;
+    let end = format!("{start} + to_seconds({offset})");
     format!(
         "struct_update(\n      {payload},\n      \
-         start_time := strftime({start}, {format}),\n      \
-         end_time := strftime({start} + to_seconds({offset}), {format}),\n      \
+         start_time := {},\n      \
+         end_time := {},\n      \
          timestamp_get := epoch_us({start}) // {US},\n      \
-         banner_id := {banner}\n    )"
+         banner_id := {banner}\n    )",
+        start_text(&start, campaign),
+        start_text(&end, campaign),
     )
+}
+
+/// A whole-second TIMESTAMP `value`, a start or end time of one of the
+/// campaign's target days, written in the start-time format. DuckDB's cast
+/// to VARCHAR writes `%Y-%m-%d %H:%M:%S` for whole seconds in the years 1000
+/// to 9999 in about a third of `strftime`'s time, so it is used when that is
+/// the format and every such time falls in those years (known at compile
+/// time); otherwise `strftime`.
+pub fn start_text(value: &str, campaign: &Campaign) -> String {
+    if casts_as_start_text(campaign) {
+        format!("CAST({value} AS VARCHAR)")
+    } else {
+        let format = quote::string(campaign.transform.start_time_format.as_str());
+        format!("strftime({value}, {format})")
+    }
+}
+
+fn casts_as_start_text(campaign: &Campaign) -> bool {
+    if campaign.transform.start_time_format != crate::ir::StartTimeFormat::default() {
+        return false;
+    }
+    let offset = Duration::try_seconds(campaign.transform.end_offset_secs);
+    let plain_year = |at: Option<chrono::NaiveDateTime>| {
+        at.is_some_and(|at| (1000..=9999).contains(&chrono::Datelike::year(&at)))
+    };
+    campaign.phases.iter().all(|phase| {
+        let midnight = phase.target.node.and_time(chrono::NaiveTime::MIN);
+        let next = midnight.checked_add_signed(Duration::days(1));
+        let ends = [Some(midnight), next].map(|at| {
+            at.zip(offset)
+                .and_then(|(at, offset)| at.checked_add_signed(offset))
+        });
+        [Some(midnight), next, ends[0], ends[1]]
+            .into_iter()
+            .all(plain_year)
+    })
+}
+
+#[cfg(test)]
+mod start_text_tests {
+    use super::*;
+
+    fn campaign(extra: &str, target: &str) -> Campaign {
+        let text = format!(
+            "campaign C {{\n banner 1\n source `p.d.s`\n target `p.d.t`\n zone UTC\n \
+             phase 1: 2025-04-01..2025-04-02 -> {target}\n {extra}\n}}\n"
+        );
+        let (spec, diagnostics) = crate::syntax::parse(&text);
+        crate::plan::expand(&spec.expect("parses"), None)
+            .unwrap_or_else(|_| panic!("{diagnostics:?}"))
+    }
+
+    #[test]
+    fn the_default_format_is_written_by_a_cast_in_plain_years() {
+        let text = start_text("x", &campaign("end_time = start_time + 5s", "2025-05-05"));
+        assert_eq!(text, "CAST(x AS VARCHAR)");
+    }
+
+    #[test]
+    fn another_format_or_an_edge_year_is_written_by_strftime() {
+        let custom = campaign("start_time format \"%d/%m/%Y %H:%M:%S\"", "2025-05-05");
+        assert_eq!(start_text("x", &custom), "strftime(x, '%d/%m/%Y %H:%M:%S')");
+        let early = campaign("end_time = start_time - 30s", "1000-01-01");
+        assert!(start_text("x", &early).starts_with("strftime("));
+        let late = campaign("end_time = start_time + 5s", "9999-12-31");
+        assert!(start_text("x", &late).starts_with("strftime("));
+        let plain = campaign("end_time = start_time + 5s", "1000-01-01");
+        assert_eq!(start_text("x", &plain), "CAST(x AS VARCHAR)");
+    }
 }

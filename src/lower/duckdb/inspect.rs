@@ -82,7 +82,7 @@ pub fn samples(campaign: &Campaign, rowids: &[i64]) -> String {
         "s.\"jsonPayload\"",
         "p.target_date",
         "p.banner_id",
-        &campaign.transform,
+        campaign,
     );
     let fields = |payload: &str| {
         SAMPLE_FIELDS

@@ -349,7 +349,7 @@ fn insert_transformed(context: &LowerContext<'_>) -> String {
         "s.\"jsonPayload\"",
         "p.target_date",
         "p.banner_id",
-        &campaign.transform,
+        campaign,
     );
     format!(
         "INSERT INTO {}\n\
@@ -415,7 +415,7 @@ fn fix_fields(context: &LowerContext<'_>, phase: Option<&Phase>) -> String {
         "\"jsonPayload\"",
         &quote::date(phase.target.node),
         &quote::string(phase.banner.as_str()),
-        &campaign.transform,
+        campaign,
     );
     format!(
         "UPDATE {} SET\n  \"jsonPayload\" = {payload}\nWHERE {};",
