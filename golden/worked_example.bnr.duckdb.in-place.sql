@@ -123,32 +123,47 @@ SELECT * FROM "request_edit"."H_5902_distinct_data" WHERE "logName" IN (SELECT l
 CREATE TEMP TABLE bannerc_written AS
 SELECT
   p.log_name,
-  count(*) AS written_rows,
-  count(*) FILTER (WHERE t."timestamp" IS NULL) AS null_timestamps,
-  count(*) FILTER (WHERE
-    t.banner_id IS DISTINCT FROM p.banner_id
-    OR (t."timestamp" IS NOT NULL
-      AND NOT (t."timestamp" >= p.day_start AND t."timestamp" < p.day_end))
-    OR (t.start_time IS NOT NULL AND (
-      CAST(t.start AS DATE) IS DISTINCT FROM p.target_date
-      OR t.end_time IS DISTINCT FROM CAST(t.start + to_seconds(5) AS VARCHAR)
-      OR t.timestamp_get IS DISTINCT FROM epoch_us(t.start) // 1000000
-    ))
-  ) AS wrong_rows
+  t.written_rows,
+  t.null_timestamps,
+  t.wrong_times > 0
+    OR t.no_banner > 0
+    OR t.least_banner IS DISTINCT FROM p.banner_id
+    OR t.greatest_banner IS DISTINCT FROM p.banner_id
+    OR coalesce(t.earliest < p.day_start OR t.latest >= p.day_end, false)
+    OR coalesce(t.first_day <> p.target_date OR t.last_day <> p.target_date, false)
+    AS wrong
 FROM (
   SELECT
-    "logName" AS log_name,
-    "timestamp",
-    "jsonPayload"."banner_id" AS banner_id,
-    "jsonPayload"."start_time" AS start_time,
-    "jsonPayload"."end_time" AS end_time,
-    "jsonPayload"."timestamp_get" AS timestamp_get,
-    try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS start
-  FROM "banner_data"."banner_call_data"
-  WHERE "logName" IN (SELECT log_name FROM bannerc_phases)
+    log_name,
+    count(*) AS written_rows,
+    count(*) FILTER (WHERE "timestamp" IS NULL) AS null_timestamps,
+    count(*) FILTER (WHERE banner_id IS NULL) AS no_banner,
+    min(banner_id) AS least_banner,
+    max(banner_id) AS greatest_banner,
+    min("timestamp") AS earliest,
+    max("timestamp") AS latest,
+    min(CAST(start AS DATE)) AS first_day,
+    max(CAST(start AS DATE)) AS last_day,
+    count(*) FILTER (WHERE start_time IS NOT NULL AND (
+      start IS NULL
+      OR end_time IS DISTINCT FROM CAST(start + to_seconds(5) AS VARCHAR)
+      OR timestamp_get IS DISTINCT FROM epoch_us(start) // 1000000
+    )) AS wrong_times
+  FROM (
+    SELECT
+      "logName" AS log_name,
+      "timestamp",
+      "jsonPayload"."banner_id" AS banner_id,
+      "jsonPayload"."start_time" AS start_time,
+      "jsonPayload"."end_time" AS end_time,
+      "jsonPayload"."timestamp_get" AS timestamp_get,
+      try_strptime("jsonPayload"."start_time", '%Y-%m-%d %H:%M:%S') AS start
+    FROM "banner_data"."banner_call_data"
+    WHERE "logName" IN (SELECT log_name FROM bannerc_phases)
+  )
+  GROUP BY log_name
 ) AS t
-JOIN bannerc_phases AS p ON p.log_name = t.log_name
-GROUP BY p.log_name;
+JOIN bannerc_phases AS p ON p.log_name = t.log_name;
 SELECT CASE WHEN EXISTS (
     SELECT 1 FROM bannerc_counts AS c
     JOIN bannerc_phases AS p ON p.phase = c.phase
@@ -157,7 +172,7 @@ SELECT CASE WHEN EXISTS (
       OR COALESCE(w.null_timestamps, 0) <> c.null_timestamp_rows
   )
   THEN error('bannerc check failed: the target did not grow by exactly the taken rows of each phase (with as many NULL timestamps as the pre-flight counted)') END AS bannerc_check;
-SELECT CASE WHEN EXISTS (SELECT 1 FROM bannerc_written WHERE wrong_rows > 0)
+SELECT CASE WHEN EXISTS (SELECT 1 FROM bannerc_written WHERE wrong)
   THEN error('bannerc check failed: a written row does not carry its phase''s log name, banner, target date and derived times') END AS bannerc_check;
 -- write ledger row
 INSERT INTO "banner_data"."bannerc_runs" ("run_id", "plan_hash", "campaign", "source_table", "target_table", "mode", "status", "phase_counts", "claims", "backup_table", "started_at", "finished_at", "rolled_back_at")

@@ -125,7 +125,16 @@ fn the_worked_example_gives_exactly_its_values_in_both_modes() {
 fn post_checks_after(spoil: &str) -> String {
     let campaign = campaign(WORKED);
     let dir = tempfile::tempdir().unwrap();
-    let path = setup(&dir, &worked_rows(Mode::Fused));
+    // Phase 1 takes three rows, so one spoiled row is neither the least
+    // nor the greatest of its log name's values.
+    let mut rows = worked_rows(Mode::Fused);
+    for (at, start) in [
+        ("2025-04-04T09:00:00Z", "2025-04-04 08:59:59"),
+        ("2025-04-05T11:00:00Z", "2025-04-05 10:59:59"),
+    ] {
+        rows.push(row(Some(at), Some("banner-log"), Some(start)));
+    }
+    let path = setup(&dir, &rows);
     let options = LowerOptions {
         mode: Mode::Fused,
         run_id: Some("spoiled".into()),
@@ -154,6 +163,28 @@ fn the_post_write_checks_catch_a_wrong_row_and_a_missing_one() {
         wrong.contains("bannerc check failed: a written row does not carry"),
         "{wrong}"
     );
+    // One of phase 1's three rows, spoiled in one value each time.
+    let one_row = "WHERE \"jsonPayload\".start_time = '2025-04-25 08:59:59'";
+    let spoils = [
+        "\"jsonPayload\" = struct_update(\"jsonPayload\", banner_id := '5903')",
+        "\"jsonPayload\" = struct_update(\"jsonPayload\", banner_id := '1')",
+        "\"jsonPayload\" = struct_update(\"jsonPayload\", banner_id := NULL)",
+        "\"timestamp\" = to_timestamp((epoch_us(\"timestamp\") + 86400000000) / 1000000.0)",
+        "\"timestamp\" = to_timestamp((epoch_us(\"timestamp\") - 86400000000) / 1000000.0)",
+        "\"jsonPayload\" = struct_update(\"jsonPayload\", start_time := '2025-04-24 10:00:00', \
+         end_time := '2025-04-24 10:00:05', timestamp_get := 1745488800)",
+        "\"jsonPayload\" = struct_update(\"jsonPayload\", timestamp_get := 0)",
+        "\"jsonPayload\" = struct_update(\"jsonPayload\", start_time := 'soon')",
+    ];
+    for spoil in spoils {
+        let wrong = post_checks_after(&format!(
+            "UPDATE \"banner_data\".\"banner_call_data\" SET {spoil} {one_row}"
+        ));
+        assert!(
+            wrong.contains("bannerc check failed: a written row does not carry"),
+            "{spoil}: {wrong}"
+        );
+    }
     let missing = post_checks_after(
         "DELETE FROM \"banner_data\".\"banner_call_data\" WHERE \"logName\" = 'H_5902_distinct_2025-04-27'",
     );

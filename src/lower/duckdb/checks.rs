@@ -109,8 +109,8 @@ fn records_per_phase_message(context: &LowerContext<'_>) -> String {
 
 /// The post-write checks: the target grew by exactly the taken rows, phase
 /// by phase, and every new row carries its phase's values. One scan of the
-/// new rows counts them and the wrong ones per log name; two checks read
-/// those counts.
+/// new rows counts them per log name and finds any wrong one; two checks
+/// read the result.
 pub fn post_write(context: &LowerContext<'_>) -> Vec<String> {
     let growth = check(
         &format!(
@@ -125,49 +125,69 @@ pub fn post_write(context: &LowerContext<'_>) -> Vec<String> {
         crate::lower::GROWTH_CHECK,
     );
     let values = check(
-        &format!("EXISTS (SELECT 1 FROM {WRITTEN} WHERE wrong_rows > 0)"),
+        &format!("EXISTS (SELECT 1 FROM {WRITTEN} WHERE wrong)"),
         "a written row does not carry its phase's log name, banner, target date and derived times",
     );
     vec![written(context), growth, values]
 }
 
-/// Per output log name: the target's rows and those whose values are not
-/// their phase's (banner, target day, and times derived from start_time).
+/// Per output log name: the target's rows, those without a timestamp, and
+/// whether any of them does not carry its phase's values (banner, target
+/// day, and times derived from start_time). One scan grouped by log name:
+/// the values that differ between phases are compared through each group's
+/// least and greatest (every row has a value exactly when the least and the
+/// greatest are it), and only the derived times are compared row by row, so
+/// the scan needs no join with the phases.
 fn written(context: &LowerContext<'_>) -> String {
     let campaign = context.campaign;
     let transform = &campaign.transform;
     let offset = transform.end_offset_secs;
-    let end = exprs::start_text(&format!("t.start + to_seconds({offset})"), campaign);
+    let end = exprs::start_text(&format!("start + to_seconds({offset})"), campaign);
     format!(
         "CREATE TEMP TABLE {WRITTEN} AS\n\
          SELECT\n\
          \x20 p.log_name,\n\
-         \x20 count(*) AS written_rows,\n\
-         \x20 count(*) FILTER (WHERE t.\"timestamp\" IS NULL) AS null_timestamps,\n\
-         \x20 count(*) FILTER (WHERE\n\
-         \x20   t.banner_id IS DISTINCT FROM p.banner_id\n\
-         \x20   OR (t.\"timestamp\" IS NOT NULL\n\
-         \x20     AND NOT (t.\"timestamp\" >= p.day_start AND t.\"timestamp\" < p.day_end))\n\
-         \x20   OR (t.start_time IS NOT NULL AND (\n\
-         \x20     CAST(t.start AS DATE) IS DISTINCT FROM p.target_date\n\
-         \x20     OR t.end_time IS DISTINCT FROM {end}\n\
-         \x20     OR t.timestamp_get IS DISTINCT FROM epoch_us(t.start) // 1000000\n\
-         \x20   ))\n\
-         \x20 ) AS wrong_rows\n\
+         \x20 t.written_rows,\n\
+         \x20 t.null_timestamps,\n\
+         \x20 t.wrong_times > 0\n\
+         \x20   OR t.no_banner > 0\n\
+         \x20   OR t.least_banner IS DISTINCT FROM p.banner_id\n\
+         \x20   OR t.greatest_banner IS DISTINCT FROM p.banner_id\n\
+         \x20   OR coalesce(t.earliest < p.day_start OR t.latest >= p.day_end, false)\n\
+         \x20   OR coalesce(t.first_day <> p.target_date OR t.last_day <> p.target_date, false)\n\
+         \x20   AS wrong\n\
          FROM (\n\
          \x20 SELECT\n\
-         \x20   \"logName\" AS log_name,\n\
-         \x20   \"timestamp\",\n\
-         \x20   \"jsonPayload\".\"banner_id\" AS banner_id,\n\
-         \x20   \"jsonPayload\".\"start_time\" AS start_time,\n\
-         \x20   \"jsonPayload\".\"end_time\" AS end_time,\n\
-         \x20   \"jsonPayload\".\"timestamp_get\" AS timestamp_get,\n\
-         \x20   {} AS start\n\
-         \x20 FROM {}\n\
-         \x20 WHERE \"logName\" IN (SELECT log_name FROM {PHASES})\n\
+         \x20   log_name,\n\
+         \x20   count(*) AS written_rows,\n\
+         \x20   count(*) FILTER (WHERE \"timestamp\" IS NULL) AS null_timestamps,\n\
+         \x20   count(*) FILTER (WHERE banner_id IS NULL) AS no_banner,\n\
+         \x20   min(banner_id) AS least_banner,\n\
+         \x20   max(banner_id) AS greatest_banner,\n\
+         \x20   min(\"timestamp\") AS earliest,\n\
+         \x20   max(\"timestamp\") AS latest,\n\
+         \x20   min(CAST(start AS DATE)) AS first_day,\n\
+         \x20   max(CAST(start AS DATE)) AS last_day,\n\
+         \x20   count(*) FILTER (WHERE start_time IS NOT NULL AND (\n\
+         \x20     start IS NULL\n\
+         \x20     OR end_time IS DISTINCT FROM {end}\n\
+         \x20     OR timestamp_get IS DISTINCT FROM epoch_us(start) // 1000000\n\
+         \x20   )) AS wrong_times\n\
+         \x20 FROM (\n\
+         \x20   SELECT\n\
+         \x20     \"logName\" AS log_name,\n\
+         \x20     \"timestamp\",\n\
+         \x20     \"jsonPayload\".\"banner_id\" AS banner_id,\n\
+         \x20     \"jsonPayload\".\"start_time\" AS start_time,\n\
+         \x20     \"jsonPayload\".\"end_time\" AS end_time,\n\
+         \x20     \"jsonPayload\".\"timestamp_get\" AS timestamp_get,\n\
+         \x20     {} AS start\n\
+         \x20   FROM {}\n\
+         \x20   WHERE \"logName\" IN (SELECT log_name FROM {PHASES})\n\
+         \x20 )\n\
+         \x20 GROUP BY log_name\n\
          ) AS t\n\
-         JOIN {PHASES} AS p ON p.log_name = t.log_name\n\
-         GROUP BY p.log_name;",
+         JOIN {PHASES} AS p ON p.log_name = t.log_name;",
         exprs::parsed_start("\"jsonPayload\".\"start_time\"", transform),
         quote::table(&campaign.target.node),
     )
