@@ -463,6 +463,61 @@ date_mapping:
     );
 }
 
+/// A rotating frequency over explicit phases, with `phase_2` spliced into
+/// the second phase's line.
+fn rotation_over_phases(phase_2: &str) -> String {
+    format!(
+        "{HEAD}frequency_requirement:
+  type: rotating
+  start_date: \"2025-06-01\"
+  end_date: \"2025-06-04\"
+  banner_sequence: [\"5901\", \"5902\"]
+  rotation_frequency_days: 2
+date_mapping:
+  strategy: custom
+  phases:
+    - {{phase_id: 1, source_start: \"2025-05-01\", source_end: \"2025-05-10\", target_date: \"2025-06-01\"}}
+    - {{phase_id: 2, {phase_2}source_start: \"2025-05-11\", source_end: \"2025-05-20\", target_date: \"2025-06-02\"}}
+    - {{phase_id: 3, source_start: \"2025-05-21\", source_end: \"2025-05-25\", target_date: \"2025-06-03\"}}
+    - {{phase_id: 4, source_start: \"2025-05-26\", source_end: \"2025-05-31\", target_date: \"2025-06-04\"}}
+"
+    )
+}
+
+#[test]
+fn a_rotation_over_explicit_phases_gives_each_phase_its_banner() {
+    // SEMANTICS.md: b_i is the campaign's banner unless a rotation says
+    // otherwise; here there is no campaign banner at all.
+    let spec = clean(&rotation_over_phases(""));
+    let banners: Vec<Option<String>> = spec
+        .phases
+        .iter()
+        .map(|p| p.banner.as_ref().map(|b| b.node.as_str().to_string()))
+        .collect();
+    let expected = ["5901", "5901", "5902", "5902"].map(|b| Some(b.to_string()));
+    assert_eq!(banners, expected);
+    let campaign = bannerc::plan::expand(&spec, None).unwrap();
+    let names: Vec<&str> = campaign
+        .phases
+        .iter()
+        .map(|p| p.log_name.as_str())
+        .collect();
+    assert_eq!(names[2], "H_5902_distinct_2025-06-03");
+
+    // A phase's own banner agrees with the rotation, or it is a typo.
+    clean(&rotation_over_phases("banner_id: \"5901\", "));
+    let source = rotation_over_phases("banner_id: \"5909\", ");
+    let error = one_error(&source);
+    assert!(
+        error.message.contains(
+            "phase 2 shows banner 5909, but the rotation shows banner 5901 on 2025-06-02"
+        ),
+        "{}",
+        error.message
+    );
+    assert_eq!(text(&source, error.span()), "\"5909\"");
+}
+
 #[test]
 fn design_example_3_is_a_rotation_that_needs_a_source_window() {
     let example = "frequency_requirement:

@@ -48,7 +48,7 @@ pub(super) fn dates(raw: &RawConfig, root: Section, ctx: &mut Ctx) -> Dates {
     if let Some((mapping, at)) = explicit {
         let list = node_of(at, "phases");
         let raw_phases = mapping.phases.as_deref().unwrap_or_default();
-        let phases = phases(raw_phases, list, ctx);
+        let mut phases = phases(raw_phases, list, ctx);
         // A phase that could not be read has been reported; comparing the
         // others with the frequency would only add a false disagreement.
         if let Some(schedule) = schedule
@@ -56,6 +56,7 @@ pub(super) fn dates(raw: &RawConfig, root: Section, ctx: &mut Ctx) -> Dates {
             .filter(|_| phases.len() == raw_phases.len())
         {
             agree(schedule, &phases, list, ctx);
+            rotated_banners(schedule, &mut phases, ctx);
         }
         if mapping.source_data_start.is_some()
             && mapping.source_data_end.is_some()
@@ -491,13 +492,58 @@ fn agree(schedule: &Spanned<Schedule>, phases: &[PhaseSpec], list: Section, ctx:
         list.path(),
         facts.join("; ")
     );
-    let hint = "with explicit phases the frequency only restates their target dates; \
+    let hint = "with explicit phases the frequency restates their target dates; \
                 fix the one that is wrong, or remove frequency_requirement";
     ctx.error(
         diagnostic
             .with_label(head(list), "the phases are listed here")
             .with_hint(hint),
     );
+}
+
+/// With explicit phases under a rotating frequency, the rotation says which
+/// banner each phase shows, by its target date (SEMANTICS.md: `b_i` is the
+/// campaign's banner "unless a rotation says otherwise"). A phase that names
+/// its own banner must name the rotation's: a difference is a typo in one of
+/// the two places.
+fn rotated_banners(schedule: &Spanned<Schedule>, phases: &mut [PhaseSpec], ctx: &mut Ctx) {
+    let Schedule::Rotate {
+        banners,
+        every,
+        range,
+    } = &schedule.node
+    else {
+        return;
+    };
+    for phase in phases {
+        let day = phase.target.node;
+        let Some(shown) = crate::plan::rotation_banner(banners, *every, *range, day) else {
+            continue;
+        };
+        match &phase.banner {
+            None => phase.banner = Some(shown.clone()),
+            Some(own) if own.node == shown.node => {}
+            Some(own) => {
+                let message = format!(
+                    "phase {} shows banner {}, but the rotation shows banner {} on {day}",
+                    phase.id.node,
+                    own.node.as_str(),
+                    shown.node.as_str()
+                );
+                let hint = "with explicit phases the rotation says which banner each phase shows; \
+                            fix the one that is wrong, or remove the phase's banner_id";
+                ctx.error(
+                    Diagnostic::error(codes::FREQUENCY_MISMATCH, message, own.span)
+                        .with_label_message(format!(
+                            "phase {} names its banner here",
+                            phase.id.node
+                        ))
+                        .with_label(shown.span, "the rotation names this banner for that day")
+                        .with_hint(hint),
+                );
+            }
+        }
+    }
 }
 
 /// With explicit phases, `source_data_start..source_data_end` only restates

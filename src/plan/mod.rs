@@ -55,6 +55,8 @@ pub mod codes;
 mod counts;
 mod explicit;
 mod slots;
+
+pub use slots::rotation_banner;
 mod split;
 
 use tracing::debug;

@@ -152,12 +152,27 @@ fn rotate(
     }
     within_limit(range.days(), at).map_err(|e| vec![e])?;
 
-    let (step, len) = (u64::from(every), banners.len() as u64);
-    let slots = range.iter_days().zip(0u64..).map(|(day, k)| {
-        let index = ((k / step) % len) as usize;
-        slot(day, at, &banners[index].node)
+    let slots = range.iter_days().filter_map(|day| {
+        rotation_banner(banners, every, range, day).map(|banner| slot(day, at, &banner.node))
     });
     Ok(slots.collect())
+}
+
+/// The banner a rotation shows on `day`: the first for the first `every`
+/// days of the range, then the next, and round again. None outside the
+/// range, with no banner, or with a zero step.
+pub fn rotation_banner(
+    banners: &[Spanned<BannerId>],
+    every: u32,
+    range: DateRange,
+    day: NaiveDate,
+) -> Option<&Spanned<BannerId>> {
+    if !range.contains(day) || banners.is_empty() || every == 0 {
+        return None;
+    }
+    let k = u64::try_from((day - range.start()).num_days()).ok()?;
+    let index = (k / u64::from(every)) % banners.len() as u64;
+    banners.get(usize::try_from(index).ok()?)
 }
 
 /// A slot whose suffix is its date.
