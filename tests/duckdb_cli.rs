@@ -297,7 +297,7 @@ fn an_overlapping_campaign_is_refused_unless_reuse_is_allowed() {
     )
     .replace("Cli_Test", "Second")
     .replace("2025-04-25", "2025-04-28");
-    std::fs::write(&fixture.campaign, overlapping).unwrap();
+    std::fs::write(&fixture.campaign, &overlapping).unwrap();
     let before = snapshot(&fixture.db);
     let refused = fixture.apply(&[]);
     assert_eq!(code(&refused), Some(1), "{}", text(&refused));
@@ -311,6 +311,21 @@ fn an_overlapping_campaign_is_refused_unless_reuse_is_allowed() {
         "{out}"
     );
     assert_eq!(snapshot(&fixture.db), before);
+    // The same DuckDB table, named with another project and another case.
+    let respelled = overlapping.replace(
+        "`clirnet-dev.request_edit.staging`",
+        "`other-project.Request_Edit.STAGING`",
+    );
+    std::fs::write(&fixture.campaign, &respelled).unwrap();
+    let refused = fixture.apply(&[]);
+    assert_eq!(code(&refused), Some(1), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("error[reuse]: run "),
+        "{}",
+        text(&refused)
+    );
+    assert_eq!(snapshot(&fixture.db), before);
+    std::fs::write(&fixture.campaign, &overlapping).unwrap();
     let planned = fixture.plan(&[]);
     assert_eq!(code(&planned), Some(1), "{}", text(&planned));
     let planned = fixture.plan(&["--allow-reuse"]);

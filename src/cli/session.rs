@@ -213,11 +213,12 @@ pub fn preflight(
     let history = engine.history()?;
     let plan_hash = crate::lower::plan_hash(campaign);
     let already_applied = preflight::already_applied(&plan_hash, &history).cloned();
-    // On DuckDB the project is dropped (`"dataset"."table"`), so two names
-    // that differ only there are one table; on BigQuery the whole name counts.
+    // On DuckDB the project is dropped (`"dataset"."table"`) and names match
+    // without case, so two names that differ only there are one table; on
+    // BigQuery the whole name counts.
     let dialect = engine.dialect();
     let key = |table: &crate::ir::TableRef| match dialect {
-        Dialect::Duckdb => quote::table(table),
+        Dialect::Duckdb => quote::table_key(table),
         Dialect::Bigquery => table.to_string(),
     };
     let source = key(&campaign.source.node);

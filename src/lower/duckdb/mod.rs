@@ -125,7 +125,8 @@ pub fn lower(
 }
 
 /// The DuckDB names of the tables a run touches must all differ: two
-/// BigQuery tables that differ only by project would be one DuckDB table.
+/// BigQuery tables that differ only by project, or only by case, would be
+/// one DuckDB table.
 fn distinct_tables(context: &LowerContext<'_>, mode: Mode) -> Result<(), LowerError> {
     let campaign = context.campaign;
     let mut tables: Vec<(&str, &TableRef)> = vec![
@@ -138,12 +139,12 @@ fn distinct_tables(context: &LowerContext<'_>, mode: Mode) -> Result<(), LowerEr
     }
     for (index, (what, table)) in tables.iter().enumerate() {
         for (other_what, other) in &tables[index + 1..] {
-            if quote::table(table) == quote::table(other) {
+            if quote::table_key(table) == quote::table_key(other) {
                 return Err(LowerError::Name {
                     what,
                     message: format!(
                         "the {what} table {table} and the {other_what} table {other} are the same DuckDB \
-                         table {} (DuckDB drops the project)",
+                         table {} (DuckDB drops the project and matches names without case)",
                         quote::table(table)
                     ),
                 });
@@ -517,6 +518,21 @@ mod tests {
             message.contains("are the same DuckDB table \"logs\".\"events\""),
             "{message}"
         );
+        assert!(lower(&campaign, Dialect::Bigquery, &options).is_ok());
+    }
+
+    #[test]
+    fn tables_that_differ_only_by_case_are_refused() {
+        let campaign = campaign("dev.logs.events", "dev.Logs.EVENTS");
+        let options = LowerOptions {
+            mode: Mode::Fused,
+            run_id: None,
+        };
+        let refused = lower(&campaign, Dialect::Duckdb, &options);
+        assert!(matches!(
+            refused,
+            Err(LowerError::Name { what: "source", .. })
+        ));
         assert!(lower(&campaign, Dialect::Bigquery, &options).is_ok());
     }
 

@@ -20,6 +20,12 @@ pub fn table(table: &TableRef) -> String {
     format!("{}.{}", ident(table.dataset()), ident(table.table()))
 }
 
+/// What identifies a BigQuery table's DuckDB table: DuckDB matches names
+/// without case, so `d.STG` and `d.stg` are one table.
+pub fn table_key(table: &TableRef) -> String {
+    self::table(table).to_lowercase()
+}
+
 /// A string literal with the same value as `text`; a `'` inside is doubled.
 pub fn string(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
