@@ -618,6 +618,25 @@ fn unreadable_start_times_and_null_timestamps_stop_the_run_with_counts_and_a_sam
         "{}",
         text(&plan)
     );
+
+    // `--deny-warnings` refuses them like any warning, and writes nothing.
+    let before = snapshot(&fixture.db);
+    let denied = fixture.plan(&["--deny-warnings"]);
+    assert_eq!(code(&denied), Some(1), "{}", text(&denied));
+    assert!(
+        text(&denied).contains("(a warning, refused by --deny-warnings)"),
+        "{}",
+        text(&denied)
+    );
+    let denied = fixture.apply(&["--deny-warnings"]);
+    assert_eq!(code(&denied), Some(1), "{}", text(&denied));
+    assert_eq!(snapshot(&fixture.db), before);
+
+    // Without it the run goes ahead, and its summary keeps the warning.
+    let applied = fixture.apply(&["--format", "json"]);
+    assert_eq!(code(&applied), Some(0), "{}", text(&applied));
+    let summary: serde_json::Value = serde_json::from_slice(&applied.stdout).unwrap();
+    assert_eq!(summary["warnings"][0]["kind"], "data_errors", "{summary}");
 }
 
 #[test]

@@ -65,7 +65,12 @@ fn apply(args: &ApplyArgs) -> Result<u8, Stop> {
     let prepared = session::prepare(&args.file, engine.as_mut(), args.deny_warnings)?;
     let mode: Mode = args.mode.into();
     session::compile(&prepared.campaign, engine.dialect(), mode, None)?;
-    let preflight = session::preflight(engine.as_mut(), &prepared.campaign, mode)?;
+    let preflight = session::preflight(
+        engine.as_mut(),
+        &prepared.campaign,
+        mode,
+        args.deny_warnings,
+    )?;
     if let Some(entry) = &preflight.already_applied {
         return Ok(already_applied(
             args.format,
@@ -96,7 +101,7 @@ fn apply(args: &ApplyArgs) -> Result<u8, Stop> {
     let outcome = engine.run(&script, &observer);
     observer.finish();
     let report = outcome?;
-    print_summary(args.format, &report, &prepared);
+    print_summary(args.format, &report, &prepared, &preflight);
     Ok(exit::OK)
 }
 
@@ -185,15 +190,33 @@ pub fn new_run_id() -> String {
     )
 }
 
-pub fn print_summary(format: Format, report: &RunReport, prepared: &Prepared) {
+pub fn print_summary(
+    format: Format,
+    report: &RunReport,
+    prepared: &Prepared,
+    preflight: &Preflight,
+) {
+    // The pre-flight's warnings (none is blocking, or the run would not
+    // have started) stay in the record of what was done.
+    let warnings: Vec<&crate::exec::preflight::Finding> =
+        preflight.findings.iter().filter(|f| !f.blocking).collect();
     match format {
-        Format::Text => out!(
-            "{}",
-            report::run_text(report, &prepared.campaign.target.node.to_string())
-        ),
+        Format::Text => {
+            for warning in &warnings {
+                outln!("warning[{}]: {}", warning.kind, warning.message);
+            }
+            out!(
+                "{}",
+                report::run_text(report, &prepared.campaign.target.node.to_string())
+            )
+        }
         Format::Json => {
-            let value =
-                json!({"status": "applied", "run": report.entry, "elapsed_ms": report.elapsed_ms});
+            let value = json!({
+                "status": "applied",
+                "run": report.entry,
+                "elapsed_ms": report.elapsed_ms,
+                "warnings": warnings,
+            });
             outln!(
                 "{}",
                 serde_json::to_string_pretty(&value).unwrap_or_default()

@@ -109,7 +109,7 @@ mod engine {
         );
 
         outln!("\n== 3. plan (reads the data, writes nothing)");
-        let preflight = session::preflight(&mut engine, &prepared.campaign, Mode::Fused)?;
+        let preflight = session::preflight(&mut engine, &prepared.campaign, Mode::Fused, false)?;
         let engine_name = format!("duckdb:{}", path.display());
         out!(
             "{}",
@@ -133,7 +133,7 @@ mod engine {
         let outcome = crate::exec::Engine::run(&mut engine, &script, &observer);
         observer.finish();
         let run = outcome?;
-        print_summary(Format::Text, &run, &prepared);
+        print_summary(Format::Text, &run, &prepared, &preflight);
 
         outln!("\n== 5. what happened");
         print_logs(

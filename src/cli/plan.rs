@@ -50,7 +50,12 @@ fn plan(args: &PlanArgs) -> Result<u8, Stop> {
     let prepared = session::prepare(&args.file, engine.as_mut(), args.deny_warnings)?;
     let mode: Mode = args.mode.into();
     let script = session::compile(&prepared.campaign, engine.dialect(), mode, None)?;
-    let preflight = session::preflight(engine.as_mut(), &prepared.campaign, mode)?;
+    let preflight = session::preflight(
+        engine.as_mut(),
+        &prepared.campaign,
+        mode,
+        args.deny_warnings,
+    )?;
     let estimated_bytes = engine.estimate_bytes(&script)?;
     let ok = !preflight.blocks(args.allow_reuse);
     let engine_name = spec.to_string();

@@ -204,11 +204,14 @@ impl Preflight {
     }
 }
 
-/// Inspect and judge `campaign` in `mode` on `engine`.
+/// Inspect and judge `campaign` in `mode` on `engine`. With
+/// `deny_warnings`, the warnings the data gives stop the run like errors
+/// (the campaign's own warnings were promoted when it was checked).
 pub fn preflight(
     engine: &mut dyn Engine,
     campaign: &Campaign,
     mode: Mode,
+    deny_warnings: bool,
 ) -> Result<Preflight, Stop> {
     let history = engine.history()?;
     let plan_hash = crate::lower::plan_hash(campaign);
@@ -233,6 +236,14 @@ pub fn preflight(
     if already_applied.is_some() {
         // The applied run explains its own rows in the target.
         findings.retain(|finding| finding.kind != "target_has_own_rows");
+    }
+    if deny_warnings {
+        for finding in findings.iter_mut().filter(|f| !f.blocking) {
+            finding.blocking = true;
+            finding
+                .message
+                .push_str(" (a warning, refused by --deny-warnings)");
+        }
     }
     Ok(Preflight {
         inspection,
