@@ -988,3 +988,46 @@ fn a_target_that_is_a_view_is_named_as_one() {
     assert_eq!(code(&fixture.apply(&[])), Some(1));
     assert_eq!(snapshot(&fixture.db), before);
 }
+
+#[test]
+fn a_dry_run_execution_mode_plans_and_writes_nothing() {
+    let fixture = Fixture::new(&default_campaign(), &rows());
+    let dir = fixture.db.parent().unwrap();
+    let yaml = dir.join("campaign.yaml");
+    std::fs::write(
+        &yaml,
+        "campaign:\n  banner_id: \"5902\"\n  campaign_name: Rehearsal\n  execution_mode: dry_run\n\
+         source: {project_id: clirnet-dev, dataset: request_edit, table: staging}\n\
+         target: {project_id: clirnetapp, dataset: banner_data, table: banner_call_data}\n\
+         date_mapping:\n  strategy: custom\n  phases:\n    \
+         - {phase_id: 1, source_start: \"2025-04-01\", source_end: \"2025-04-02\", target_date: \"2025-04-25\"}\n",
+    )
+    .unwrap();
+    let before = snapshot(&fixture.db);
+    let engine = fixture.engine();
+    let yaml = yaml.display().to_string();
+    let dry = fixture.bannerc(&["apply", &yaml, "--engine", &engine, "--yes"]);
+    assert_eq!(code(&dry), Some(0), "{}", text(&dry));
+    assert!(
+        text(&dry).contains("execution_mode is \"dry_run\"")
+            && text(&dry).contains("nothing was written"),
+        "{}",
+        text(&dry)
+    );
+    assert_eq!(snapshot(&fixture.db), before);
+
+    // The same from the profile a campaign is applied with.
+    std::fs::write(
+        dir.join("bannerc.toml"),
+        "[profiles.rehearse]\nexecution_mode = \"dry_run\"\n",
+    )
+    .unwrap();
+    let dry = fixture.apply(&["--profile", "rehearse", "--format", "json"]);
+    assert_eq!(code(&dry), Some(0), "{}", text(&dry));
+    let document: serde_json::Value = serde_json::from_slice(&dry.stdout).unwrap();
+    assert_eq!(document["status"], "dry_run", "{document}");
+    assert_eq!(snapshot(&fixture.db), before);
+    let applied = fixture.apply(&[]);
+    assert_eq!(code(&applied), Some(0), "{}", text(&applied));
+    assert_ne!(snapshot(&fixture.db), before);
+}

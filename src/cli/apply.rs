@@ -87,6 +87,16 @@ fn apply(args: &ApplyArgs) -> Result<u8, Stop> {
             &preflight,
         ));
     }
+    if let Some(setting) = dry_run_setting(args, &prepared) {
+        return Ok(dry_run(
+            args,
+            &prepared,
+            &spec.to_string(),
+            mode,
+            &preflight,
+            &setting,
+        ));
+    }
     if !args.yes && !confirm(&prepared, &preflight, mode)? {
         eprintln!("not applied; nothing was written");
         return Ok(exit::OK);
@@ -112,6 +122,61 @@ fn already_applied(format: Format, run_id: &str, at: Option<&str>) -> u8 {
             at.unwrap_or("time unknown")
         ),
         Format::Json => outln!("{}", json!({"status": "already_applied", "run_id": run_id})),
+    }
+    exit::OK
+}
+
+/// Where `execution_mode = "dry_run"` is set for this run, if it is: the
+/// YAML configuration's `campaign.execution_mode`, or the chosen profile's
+/// (the original design's dry run: everything but the writes).
+fn dry_run_setting(args: &ApplyArgs, prepared: &Prepared) -> Option<String> {
+    const DRY_RUN: &str = "dry_run";
+    if prepared.execution_mode.as_deref() == Some(DRY_RUN) {
+        return Some(format!(
+            "{} (campaign.execution_mode)",
+            prepared.loaded.path.display()
+        ));
+    }
+    let profile = args.engine.profile.as_deref()?;
+    let directory = std::env::current_dir().ok()?;
+    let mode = crate::exec::engine::profile_execution_mode(profile, &directory)?;
+    (mode == DRY_RUN).then(|| {
+        format!(
+            "{} ([profiles.{profile}])",
+            crate::exec::engine::SETTINGS_FILE
+        )
+    })
+}
+
+/// A dry run: the plan, and nothing written.
+fn dry_run(
+    args: &ApplyArgs,
+    prepared: &Prepared,
+    engine: &str,
+    mode: Mode,
+    preflight: &Preflight,
+    setting: &str,
+) -> u8 {
+    match args.format {
+        Format::Text => {
+            out!(
+                "{}",
+                report::plan_text(prepared, engine, mode, preflight, args.allow_reuse)
+            );
+            outln!(
+                "\napply: execution_mode is \"dry_run\" in {setting}: this was a dry run and \
+                 nothing was written; set it to \"safe\" or \"production\" to apply"
+            );
+        }
+        Format::Json => {
+            let mut value = report::plan_json(prepared, engine, mode, preflight, true);
+            value["status"] = json!("dry_run");
+            value["dry_run_setting"] = json!(setting);
+            outln!(
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            );
+        }
     }
     exit::OK
 }

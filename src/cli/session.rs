@@ -95,6 +95,8 @@ pub struct Prepared {
     pub campaign: Campaign,
     pub diagnostics: Vec<Diagnostic>,
     pub day_counts: Option<DayCounts>,
+    /// `campaign.execution_mode` of a YAML configuration, if it has one.
+    pub execution_mode: Option<String>,
 }
 
 /// Read, expand (reading day counts from the engine for a volume split)
@@ -162,11 +164,16 @@ pub fn prepare_loaded(
             exit::INVALID,
         ));
     };
+    let execution_mode = checked
+        .spec
+        .as_ref()
+        .and_then(|spec| spec.settings.execution_mode.clone());
     Ok(Prepared {
         loaded,
         campaign,
         diagnostics: checked.diagnostics,
         day_counts,
+        execution_mode,
     })
 }
 

@@ -243,6 +243,16 @@ const PROFILE_KEYS: [&str; 5] = [
     "notification",
 ];
 
+/// The `execution_mode` of `[profiles.NAME]` in the `bannerc.toml` of
+/// `directory`, if it sets one (the file was checked when the engine was
+/// resolved from it).
+pub fn profile_execution_mode(profile: &str, directory: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(directory.join(SETTINGS_FILE)).ok()?;
+    let root: toml::Table = text.parse().ok()?;
+    let mode = root.get("profiles")?.get(profile)?.get("execution_mode")?;
+    mode.as_str().map(str::to_string)
+}
+
 /// The engine a `bannerc.toml` names, if it names one. With `profile`, its
 /// `[profiles.NAME.engine]` keys win over `[engine]`'s.
 fn from_settings(text: &str, profile: Option<&str>) -> Result<Option<EngineSpec>, String> {
