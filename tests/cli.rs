@@ -503,7 +503,7 @@ fn import_adds_its_profile_to_an_existing_settings_file() {
     let settings = dir.path().join("bannerc.toml");
     std::fs::write(
         &settings,
-        "[engine]\nurl = \"duckdb:logs.duckdb\"\n\n[profiles.prod]\nexecution_mode = \"production\"\n",
+        "# where the logs live\n[engine]\nurl = \"duckdb:logs.duckdb\"\n\n[profiles.prod]\nexecution_mode = \"production\"\n",
     )
     .unwrap();
     let campaign = dir.path().join("c.bnr");
@@ -519,7 +519,12 @@ fn import_adds_its_profile_to_an_existing_settings_file() {
     };
     let output = import();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let merged: toml::Table = std::fs::read_to_string(&settings).unwrap().parse().unwrap();
+    let text = std::fs::read_to_string(&settings).unwrap();
+    assert!(
+        text.starts_with("# where the logs live\n[engine]"),
+        "{text}"
+    );
+    let merged: toml::Table = text.parse().unwrap();
     assert_eq!(merged["engine"]["url"].as_str(), Some("duckdb:logs.duckdb"));
     assert_eq!(
         merged["profiles"]["prod"]["execution_mode"].as_str(),

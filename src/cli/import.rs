@@ -112,32 +112,40 @@ pub fn run(args: &ImportArgs) -> u8 {
 }
 
 /// The imported profile added to the settings file at `path`, if there is
-/// one: its other tables (`[engine]`, other profiles) stay; a profile of the
-/// same name is replaced. A file that is not TOML is left alone.
+/// one: its other tables (`[engine]`, other profiles), comments and layout
+/// stay; a profile of the same name is replaced. A file that is not TOML is
+/// left alone.
 fn merged_settings(path: &Path, imported: &str) -> Result<String, String> {
     let existing = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(imported.into()),
         Err(error) => return Err(format!("cannot read {}: {error}", path.display())),
     };
-    let mut root: toml::Table = existing.parse().map_err(|error| {
+    let mut root: toml_edit::DocumentMut = existing.parse().map_err(|error| {
         format!(
             "{} is not a TOML settings file ({error}); not overwriting it",
             path.display()
         )
     })?;
-    let imported: toml::Table = imported
+    let imported: toml_edit::DocumentMut = imported
         .parse()
         .map_err(|error| format!("the imported settings are not TOML: {error}"))?;
-    for (key, value) in imported {
-        match (root.get_mut(&key), value) {
-            (Some(toml::Value::Table(mine)), toml::Value::Table(theirs)) => mine.extend(theirs),
-            (_, value) => {
-                root.insert(key, value);
+    for (key, item) in imported.iter() {
+        match (
+            root.get_mut(key).and_then(|i| i.as_table_mut()),
+            item.as_table(),
+        ) {
+            (Some(mine), Some(theirs)) => {
+                for (name, value) in theirs.iter() {
+                    mine.insert(name, value.clone());
+                }
+            }
+            _ => {
+                root.insert(key, item.clone());
             }
         }
     }
-    toml::to_string_pretty(&root).map_err(|error| format!("cannot write the settings: {error}"))
+    Ok(root.to_string())
 }
 
 /// The configuration's `description`, kept as comment lines above the
