@@ -1,7 +1,8 @@
 //! Time zones without ICU: DuckDB's target rows equal the reference
 //! evaluator's for Asia/Kolkata and America/New_York around both 2025
 //! switch days (rows every 7 minutes, at the transitions to the second,
-//! with microseconds, and special-source rows from other years), in both
+//! with microseconds, and special-source rows from other years and
+//! centuries), in both
 //! modes. Also: log names that try to break out of their literal.
 
 #![cfg(feature = "duckdb")]
@@ -108,6 +109,9 @@ fn new_york_switch_days_as_sources_and_as_targets() {
         "2019-07-04T15:00:00Z",
         "2031-01-15T03:30:00Z",
         "2025-03-09T07:30:00Z",
+        // Local mean time before 1883, and summer time after 2099.
+        "1850-06-01T12:00:00Z",
+        "2150-07-01T12:00:00Z",
     ] {
         rows.push(row_at(at(special), "special"));
     }

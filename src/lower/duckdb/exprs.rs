@@ -169,7 +169,7 @@ pub fn phase_of_row(campaign: &Campaign, prefix: &str) -> String {
 
 /// The offset in microseconds over every instant a campaign's rows can have: a window
 /// around its source days, and, when it has special logs (whose rows may
-/// lie on any day), the years 1900 to 2099 as a fallback.
+/// lie on any day), the years 1800 to 2199 as a fallback.
 pub fn offset_case(campaign: &Campaign, column: &str) -> String {
     let zone = &campaign.zone.node;
     let window = source_window(campaign);
@@ -204,13 +204,14 @@ fn source_window(campaign: &Campaign) -> Option<(DateTime<Utc>, DateTime<Utc>)> 
     Some((from, to + Duration::days(1)))
 }
 
-/// A zone's offsets from 1900 to 2099, computed once per zone and process.
+/// A zone's offsets from 1800 to 2199 (local mean time before the zone's
+/// first change), computed once per zone and process.
 fn wide_offsets(zone: &Zone) -> Offsets {
     static CACHE: OnceLock<Mutex<HashMap<&'static str, Offsets>>> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
     let compute = || {
-        let from = year_start(1900);
-        Offsets::between(zone, from, year_start(2100), Duration::hours(6))
+        let from = year_start(1800);
+        Offsets::between(zone, from, year_start(2200), Duration::hours(6))
     };
     match cache.lock() {
         Ok(mut map) => map.entry(zone.name()).or_insert_with(compute).clone(),

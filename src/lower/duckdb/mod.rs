@@ -29,7 +29,7 @@
 //!   filter stays sargable (DuckDB skips row groups by min/max);
 //! - the local time of day of a row is `epoch_us + offset`, the offset a
 //!   `CASE` over the zone's transitions near the campaign's source days
-//!   (and, when special logs may bring rows from any date, over 1900–2099);
+//!   (and, when special logs may bring rows from any date, over 1800–2199);
 //!   it is a temporary macro so that the long `CASE` is written once;
 //! - the instant of a local time on a target day is `midnight + time -
 //!   offset`, the offset a `CASE` over that day's local times whose pieces
