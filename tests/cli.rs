@@ -503,7 +503,8 @@ fn import_adds_its_profile_to_an_existing_settings_file() {
     let settings = dir.path().join("bannerc.toml");
     std::fs::write(
         &settings,
-        "# where the logs live\n[engine]\nurl = \"duckdb:logs.duckdb\"\n\n[profiles.prod]\nexecution_mode = \"production\"\n",
+        "# where the logs live\n[engine]\nurl = \"duckdb:logs.duckdb\"\n\n[profiles.prod]\nexecution_mode = \"production\"\n\n\
+         # the profile the import fills: its engine stays\n[profiles.imported.engine]\nurl = \"duckdb:rehearsal.duckdb\"\n",
     )
     .unwrap();
     let campaign = dir.path().join("c.bnr");
@@ -529,6 +530,33 @@ fn import_adds_its_profile_to_an_existing_settings_file() {
     assert_eq!(
         merged["profiles"]["prod"]["execution_mode"].as_str(),
         Some("production")
+    );
+    assert_eq!(
+        merged["profiles"]["imported"]["execution_mode"].as_str(),
+        Some("safe")
+    );
+    assert_eq!(
+        merged["profiles"]["imported"]["engine"]["url"].as_str(),
+        Some("duckdb:rehearsal.duckdb")
+    );
+    assert!(text.contains("# the profile the import fills"), "{text}");
+
+    // Profiles written inline are merged the same way.
+    std::fs::write(
+        &settings,
+        "profiles = { prod = { execution_mode = \"production\" }, imported = { engine = { url = \"duckdb:r.duckdb\" } } }\n",
+    )
+    .unwrap();
+    let output = import();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let merged: toml::Table = std::fs::read_to_string(&settings).unwrap().parse().unwrap();
+    assert_eq!(
+        merged["profiles"]["prod"]["execution_mode"].as_str(),
+        Some("production")
+    );
+    assert_eq!(
+        merged["profiles"]["imported"]["engine"]["url"].as_str(),
+        Some("duckdb:r.duckdb")
     );
     assert_eq!(
         merged["profiles"]["imported"]["execution_mode"].as_str(),

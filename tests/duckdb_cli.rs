@@ -337,6 +337,11 @@ fn an_overlapping_campaign_is_refused_unless_reuse_is_allowed() {
     );
     let allowed = fixture.apply(&["--allow-reuse"]);
     assert_eq!(code(&allowed), Some(0), "{}", text(&allowed));
+    assert!(
+        text(&allowed).contains("warning[reuse]: run ") && text(&allowed).contains("rows inserted"),
+        "{}",
+        text(&allowed)
+    );
 }
 
 #[test]

@@ -262,9 +262,22 @@ pub fn print_summary(
     preflight: &Preflight,
 ) {
     // The pre-flight's warnings (none is blocking, or the run would not
-    // have started) stay in the record of what was done.
-    let warnings: Vec<&crate::exec::preflight::Finding> =
-        preflight.findings.iter().filter(|f| !f.blocking).collect();
+    // have started) stay in the record of what was done, with any reuse
+    // that --allow-reuse let through.
+    let reuse = preflight.conflicts.iter().map(|conflict| {
+        let message = format!(
+            "{} (allowed by --allow-reuse)",
+            report::conflict_text(conflict)
+        );
+        crate::exec::preflight::Finding::warning("reuse", message)
+    });
+    let warnings: Vec<crate::exec::preflight::Finding> = preflight
+        .findings
+        .iter()
+        .filter(|f| !f.blocking)
+        .cloned()
+        .chain(reuse)
+        .collect();
     match format {
         Format::Text => {
             for warning in &warnings {

@@ -112,9 +112,11 @@ pub fn run(args: &ImportArgs) -> u8 {
 }
 
 /// The imported profile added to the settings file at `path`, if there is
-/// one: its other tables (`[engine]`, other profiles), comments and layout
-/// stay; a profile of the same name is replaced. A file that is not TOML is
-/// left alone.
+/// one. Everything else stays, with its comments and layout: `[engine]`,
+/// other profiles, and the keys of a profile of the same name that the
+/// import does not set (its `engine`, or an `execution_mode` the YAML file
+/// leaves out); the keys the import sets replace theirs. A file that is not
+/// TOML is left alone.
 fn merged_settings(path: &Path, imported: &str) -> Result<String, String> {
     let existing = match std::fs::read_to_string(path) {
         Ok(text) => text,
@@ -130,22 +132,28 @@ fn merged_settings(path: &Path, imported: &str) -> Result<String, String> {
     let imported: toml_edit::DocumentMut = imported
         .parse()
         .map_err(|error| format!("the imported settings are not TOML: {error}"))?;
-    for (key, item) in imported.iter() {
-        match (
-            root.get_mut(key).and_then(|i| i.as_table_mut()),
-            item.as_table(),
-        ) {
-            (Some(mine), Some(theirs)) => {
-                for (name, value) in theirs.iter() {
-                    mine.insert(name, value.clone());
-                }
-            }
+    // Three levels: `profiles`, then the profile, then its keys.
+    merge(root.as_table_mut(), imported.as_table(), 3);
+    Ok(root.to_string())
+}
+
+/// Put `theirs` into `mine`: tables (inline or not) are merged `depth`
+/// levels down; below that, and for any other value, theirs replaces mine.
+fn merge(mine: &mut dyn toml_edit::TableLike, theirs: &dyn toml_edit::TableLike, depth: usize) {
+    for (key, item) in theirs.iter() {
+        let nested = (depth > 1)
+            .then(|| {
+                mine.get_mut(key)
+                    .and_then(toml_edit::Item::as_table_like_mut)
+            })
+            .flatten();
+        match (nested, item.as_table_like()) {
+            (Some(mine), Some(theirs)) => merge(mine, theirs, depth - 1),
             _ => {
-                root.insert(key, item.clone());
+                mine.insert(key, item.clone());
             }
         }
     }
-    Ok(root.to_string())
 }
 
 /// The configuration's `description`, kept as comment lines above the

@@ -17,7 +17,7 @@ use crate::ir::{
 };
 
 /// `campaign.execution_mode` values of the design.
-const EXECUTION_MODES: &[&str] = &["safe", "dry_run", "production"];
+pub(crate) const EXECUTION_MODES: &[&str] = &["safe", "dry_run", "production"];
 
 /// `validation.pre_execution` checks of the design (bannerc always runs its own).
 const PRE_CHECKS: &[&str] = &[

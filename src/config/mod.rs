@@ -17,6 +17,8 @@
 //! input makes the front end overflow its stack or panic.
 
 mod build;
+
+pub(crate) use build::EXECUTION_MODES;
 mod keys;
 mod mapping;
 mod raw;

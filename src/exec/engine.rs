@@ -280,6 +280,23 @@ fn from_settings(text: &str, profile: Option<&str>) -> Result<Option<EngineSpec>
                 PROFILE_KEYS.map(|k| format!("`{k}`")).join(", ")
             ));
         }
+        // `dry_run` keeps a profile from writing: a misspelling must not
+        // quietly turn it into a real run.
+        let modes = crate::config::EXECUTION_MODES;
+        match table.get("execution_mode") {
+            None => {}
+            Some(toml::Value::String(mode)) if modes.contains(&mode.as_str()) => {}
+            Some(other) => {
+                return Err(format!(
+                    "`execution_mode` of `[profiles.{name}]` is {other}; it takes {}",
+                    modes
+                        .iter()
+                        .map(|m| format!("\"{m}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
     }
     if let Some(name) = profile {
         let Some(chosen) = profiles.and_then(|p| p.get(name)) else {
@@ -451,6 +468,15 @@ mod tests {
                 .unwrap_err()
                 .contains("unknown key `ulr`")
         );
+        for mode in ["\"DRY_RUN\"", "\"dry-run\"", "1"] {
+            let settings = format!("[profiles.x]\nexecution_mode = {mode}\n");
+            let error = from_settings(&settings, Some("x")).unwrap_err();
+            assert!(
+                error.contains("`execution_mode` of `[profiles.x]` is")
+                    && error.contains("\"safe\", \"dry_run\", \"production\""),
+                "{error}"
+            );
+        }
     }
 
     #[test]

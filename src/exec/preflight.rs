@@ -33,7 +33,8 @@ impl Finding {
         }
     }
 
-    fn warning(kind: &'static str, message: String) -> Finding {
+    /// A finding that is reported and does not stop the run.
+    pub fn warning(kind: &'static str, message: String) -> Finding {
         Finding {
             kind,
             blocking: false,
