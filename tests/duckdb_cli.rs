@@ -1011,7 +1011,8 @@ fn a_dry_run_execution_mode_plans_and_writes_nothing() {
     let before = snapshot(&fixture.db);
     let engine = fixture.engine();
     let yaml = yaml.display().to_string();
-    let dry = fixture.bannerc(&["apply", &yaml, "--engine", &engine, "--yes"]);
+    // A dry run needs no --yes, even without a terminal.
+    let dry = fixture.bannerc(&["apply", &yaml, "--engine", &engine]);
     assert_eq!(code(&dry), Some(0), "{}", text(&dry));
     assert!(
         text(&dry).contains("execution_mode is \"dry_run\"")
@@ -1027,7 +1028,16 @@ fn a_dry_run_execution_mode_plans_and_writes_nothing() {
         "[profiles.rehearse]\nexecution_mode = \"dry_run\"\n",
     )
     .unwrap();
-    let dry = fixture.apply(&["--profile", "rehearse", "--format", "json"]);
+    let campaign = fixture.campaign.display().to_string();
+    let profiled = [
+        "apply",
+        &campaign,
+        "--engine",
+        &engine,
+        "--profile",
+        "rehearse",
+    ];
+    let dry = fixture.bannerc(&[&profiled[..], &["--format", "json"]].concat());
     assert_eq!(code(&dry), Some(0), "{}", text(&dry));
     let document: serde_json::Value = serde_json::from_slice(&dry.stdout).unwrap();
     assert_eq!(document["status"], "dry_run", "{document}");

@@ -55,11 +55,18 @@ pub fn run(args: &ApplyArgs) -> u8 {
 
 fn apply(args: &ApplyArgs) -> Result<u8, Stop> {
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    if !args.yes && !interactive {
-        return Err(Stop::new(
+    let no_confirmation = || {
+        Stop::new(
             "there is no terminal to confirm on; pass --yes to apply without confirmation",
             exit::USAGE,
-        ));
+        )
+    };
+    // A dry run needs no confirmation: a profile's is known now, a YAML
+    // file's once the file is read, below.
+    let profile_dry_run = profile_dry_run_setting(args);
+    let may_be_dry = profile_dry_run.is_some() || super::pipeline::is_yaml(&args.file);
+    if !args.yes && !interactive && !may_be_dry {
+        return Err(no_confirmation());
     }
     let (spec, mut engine) = session::open_engine(&args.engine, Access::ReadWrite)?;
     let prepared = session::prepare(&args.file, engine.as_mut(), args.deny_warnings)?;
@@ -87,7 +94,7 @@ fn apply(args: &ApplyArgs) -> Result<u8, Stop> {
             &preflight,
         ));
     }
-    if let Some(setting) = dry_run_setting(args, &prepared) {
+    if let Some(setting) = yaml_dry_run_setting(&prepared).or(profile_dry_run) {
         return Ok(dry_run(
             args,
             &prepared,
@@ -96,6 +103,9 @@ fn apply(args: &ApplyArgs) -> Result<u8, Stop> {
             &preflight,
             &setting,
         ));
+    }
+    if !args.yes && !interactive {
+        return Err(no_confirmation());
     }
     if !args.yes && !confirm(&prepared, &preflight, mode)? {
         eprintln!("not applied; nothing was written");
@@ -126,17 +136,22 @@ fn already_applied(format: Format, run_id: &str, at: Option<&str>) -> u8 {
     exit::OK
 }
 
-/// Where `execution_mode = "dry_run"` is set for this run, if it is: the
-/// YAML configuration's `campaign.execution_mode`, or the chosen profile's
-/// (the original design's dry run: everything but the writes).
-fn dry_run_setting(args: &ApplyArgs, prepared: &Prepared) -> Option<String> {
-    const DRY_RUN: &str = "dry_run";
-    if prepared.execution_mode.as_deref() == Some(DRY_RUN) {
-        return Some(format!(
+const DRY_RUN: &str = "dry_run";
+
+/// The YAML configuration's `campaign.execution_mode = "dry_run"`, named,
+/// if it has one (the original design's dry run: everything but the
+/// writes).
+fn yaml_dry_run_setting(prepared: &Prepared) -> Option<String> {
+    (prepared.execution_mode.as_deref() == Some(DRY_RUN)).then(|| {
+        format!(
             "{} (campaign.execution_mode)",
             prepared.loaded.path.display()
-        ));
-    }
+        )
+    })
+}
+
+/// The chosen profile's `execution_mode = "dry_run"`, named, if it has one.
+fn profile_dry_run_setting(args: &ApplyArgs) -> Option<String> {
     let profile = args.engine.profile.as_deref()?;
     let directory = std::env::current_dir().ok()?;
     let mode = crate::exec::engine::profile_execution_mode(profile, &directory)?;
