@@ -770,6 +770,19 @@ fn a_frequency_that_disagrees_with_the_phases_names_both_places() {
     );
     assert_eq!(place(&source, error.span()).0, 23);
     assert_eq!(place(&source, error.labels[1].span), (21, 20, 10));
+
+    // Beyond three, the days left out are counted.
+    let source = format!(
+        "{BASE}frequency_requirement:\n  type: daily\n  start_date: 2025-04-25\n  end_date: 2025-05-02\n"
+    );
+    let error = one_error(&source);
+    assert!(
+        error.message.contains(
+            "it schedules 2025-04-29, which no phase targets; it schedules 3 more days no phase targets"
+        ),
+        "{}",
+        error.message
+    );
 }
 
 #[test]

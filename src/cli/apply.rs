@@ -309,6 +309,7 @@ pub fn print_summary(
                 "run": report.entry,
                 "elapsed_ms": report.elapsed_ms,
                 "warnings": warnings,
+                "diagnostics": super::render::json(&prepared.loaded.text, &prepared.diagnostics),
             });
             outln!(
                 "{}",

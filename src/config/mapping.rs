@@ -468,12 +468,16 @@ fn agree(schedule: &Spanned<Schedule>, phases: &[PhaseSpec], list: Section, ctx:
     let stray = phases
         .iter()
         .filter(|phase| !is_scheduled(&schedule.node, phase.target.node));
-    let unused = scheduled_days(&schedule.node)
-        .filter(|day| !targets.contains(day))
-        .take(3);
+    let mut unused = scheduled_days(&schedule.node).filter(|day| !targets.contains(day));
     let mut facts: Vec<String> = unused
+        .by_ref()
+        .take(3)
         .map(|day| format!("it schedules {day}, which no phase targets"))
         .collect();
+    let more = unused.count();
+    if more > 0 {
+        facts.push(format!("it schedules {more} more days no phase targets"));
+    }
     let mut diagnostic = Diagnostic::error(codes::FREQUENCY_MISMATCH, String::new(), schedule.span)
         .with_label_message("the frequency is written here");
     for phase in stray {
