@@ -62,7 +62,18 @@ fn apply(args: &ApplyArgs) -> Result<u8, Stop> {
         )
     };
     // A dry run needs no confirmation: a profile's is known now, a YAML
-    // file's once the file is read, below.
+    // file's once the file is read, below. A settings file that cannot be
+    // read says so first, not behind a request for --yes.
+    if let Some(profile) = args.engine.profile.as_deref() {
+        let directory =
+            std::env::current_dir().map_err(|e| Stop::new(e.to_string(), exit::ENGINE))?;
+        crate::exec::engine::EngineSpec::resolve(
+            args.engine.engine.as_deref(),
+            Some(profile),
+            &directory,
+        )
+        .map_err(|m| Stop::new(m, exit::USAGE))?;
+    }
     let profile_dry_run = profile_dry_run_setting(args);
     let may_be_dry = profile_dry_run.is_some() || super::pipeline::is_yaml(&args.file);
     if !args.yes && !interactive && !may_be_dry {

@@ -53,6 +53,7 @@ pub use checks::CHECK_PREFIX;
 use super::ledger::{self, Claims};
 use super::{LowerContext, LowerError, ScriptStatement};
 use crate::ir::{Campaign, Mode, Operation, Phase, TableRef};
+use chrono::NaiveDate;
 
 /// The temporary table of phases.
 pub const PHASES: &str = "bannerc_phases";
@@ -98,6 +99,7 @@ pub fn lower(
     mode: Mode,
 ) -> Result<(String, Vec<ScriptStatement>), LowerError> {
     distinct_tables(context, mode)?;
+    supported_dates(context.campaign)?;
     let mut script = Script::default();
     header(context, mode, &mut script);
     script.statement(steps::BEGIN, "BEGIN TRANSACTION;");
@@ -149,6 +151,41 @@ fn distinct_tables(context: &LowerContext<'_>, mode: Mode) -> Result<(), LowerEr
                     ),
                 });
             }
+        }
+    }
+    Ok(())
+}
+
+/// The dates DuckDB's lowering supports: new instants are computed with
+/// `to_timestamp` of epoch seconds (it needs no ICU and ignores the
+/// session's zone), which is exact to the microsecond only for instants
+/// between 1900 and 2100; a day's margin on each side covers every zone.
+pub const SUPPORTED_DATES: (&str, &str) = ("1900-01-02", "2099-12-30");
+
+fn supported_dates(campaign: &Campaign) -> Result<(), LowerError> {
+    let (first, last) = SUPPORTED_DATES;
+    let (Ok(from), Ok(to)) = (first.parse::<NaiveDate>(), last.parse::<NaiveDate>()) else {
+        return Ok(());
+    };
+    let outside = |day: NaiveDate| day < from || day > to;
+    for phase in &campaign.phases {
+        let days = phase
+            .takes
+            .iter()
+            .flat_map(|r| [r.node.start(), r.node.end()]);
+        let what = if outside(phase.target.node) {
+            Some(format!("its target date {}", phase.target.node))
+        } else {
+            days.into_iter()
+                .find(|day| outside(*day))
+                .map(|day| format!("its source day {day}"))
+        };
+        if let Some(what) = what {
+            return Err(LowerError::Unsupported(format!(
+                "phase {} cannot run on DuckDB: {what} is outside {first}..{last}, the dates \
+                 for which DuckDB's lowering computes instants exactly (BigQuery has no such limit)",
+                phase.id
+            )));
         }
     }
     Ok(())
@@ -519,6 +556,45 @@ mod tests {
             "{message}"
         );
         assert!(lower(&campaign, Dialect::Bigquery, &options).is_ok());
+    }
+
+    #[test]
+    fn dates_outside_the_exact_years_are_refused_on_duckdb_only() {
+        let options = LowerOptions {
+            mode: Mode::Fused,
+            run_id: None,
+        };
+        for (takes, target, named) in [
+            (
+                "2025-04-01..2025-04-02",
+                "2100-01-01",
+                "its target date 2100-01-01",
+            ),
+            (
+                "2025-04-01..2025-04-02",
+                "1899-12-31",
+                "its target date 1899-12-31",
+            ),
+            (
+                "2025-04-01..9999-12-31",
+                "2025-05-01",
+                "its source day 9999-12-31",
+            ),
+        ] {
+            let text = format!(
+                "campaign C {{\n banner 1\n source `p.d.s`\n target `p.d.t`\n \
+                 phase 1: {takes} -> {target}\n}}\n"
+            );
+            let (spec, diagnostics) = crate::syntax::parse(&text);
+            let campaign = crate::plan::expand(&spec.expect("parses"), None)
+                .unwrap_or_else(|_| panic!("{diagnostics:?}"));
+            let Err(LowerError::Unsupported(message)) = lower(&campaign, Dialect::Duckdb, &options)
+            else {
+                panic!("{target} was not refused");
+            };
+            assert!(message.contains(named), "{message}");
+            assert!(lower(&campaign, Dialect::Bigquery, &options).is_ok());
+        }
     }
 
     #[test]
