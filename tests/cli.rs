@@ -623,3 +623,25 @@ fn check_without_counts_still_reports_what_the_counts_do_not_decide() {
         stderr(&output)
     );
 }
+
+#[test]
+fn check_notes_a_campaign_the_duckdb_engine_would_refuse() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("far.bnr");
+    std::fs::write(
+        &file,
+        "campaign Far {\n  banner 1\n  source `p.d.staging`\n  target `p.d.calls`\n  \
+         phase 1: 2025-04-01..2025-04-02 -> 2150-01-01\n}\n",
+    )
+    .unwrap();
+    let output = bannerc(&["check", file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("the DuckDB engine would refuse it")
+            && stderr(&output).contains("its target date 2150-01-01"),
+        "{}",
+        stderr(&output)
+    );
+    let fine = bannerc(&["check", "golden/worked_example.bnr"]);
+    assert!(!stderr(&fine).contains("DuckDB"), "{}", stderr(&fine));
+}

@@ -116,7 +116,12 @@ fn check_file(
         note: None,
     };
     match &checked.campaign {
-        Some(campaign) => result.failure = verify_default_mode(campaign),
+        Some(campaign) => {
+            result.failure = verify_default_mode(campaign);
+            if result.failure.is_none() {
+                result.note = duckdb_refusal(campaign);
+            }
+        }
         None if !has_errors(&result.diagnostics) => {
             result.note = Some(
                 "volume split not expanded: pass --stats counts.csv to check its phases".into(),
@@ -139,6 +144,19 @@ fn verify_default_mode(campaign: &crate::ir::Campaign) -> Option<(String, u8)> {
         Err(CompileFailure::Verify(error)) => Some((error.to_string(), exit::INTERNAL)),
         Err(error) => Some((error.to_string(), exit::INVALID)),
     }
+}
+
+/// Why the DuckDB engine (the default) would refuse a campaign that is
+/// fine on BigQuery: tables that are one DuckDB table, or dates outside its
+/// window. A note, not a warning: the campaign may be meant for BigQuery.
+fn duckdb_refusal(campaign: &crate::ir::Campaign) -> Option<String> {
+    let options = LowerOptions {
+        mode: Mode::Fused,
+        run_id: None,
+    };
+    crate::lower::lower(campaign, Dialect::Duckdb, &options)
+        .err()
+        .map(|error| format!("it runs on BigQuery, but the DuckDB engine would refuse it: {error}"))
 }
 
 fn print_human(results: &[FileResult]) {
