@@ -61,20 +61,10 @@ fn apply(args: &ApplyArgs) -> Result<u8, Stop> {
             exit::USAGE,
         )
     };
-    // A dry run needs no confirmation: a profile's is known now, a YAML
-    // file's once the file is read, below. A settings file that cannot be
-    // read says so first, not behind a request for --yes.
-    if let Some(profile) = args.engine.profile.as_deref() {
-        let directory =
-            std::env::current_dir().map_err(|e| Stop::new(e.to_string(), exit::ENGINE))?;
-        crate::exec::engine::EngineSpec::resolve(
-            args.engine.engine.as_deref(),
-            Some(profile),
-            &directory,
-        )
-        .map_err(|m| Stop::new(m, exit::USAGE))?;
-    }
-    let profile_dry_run = profile_dry_run_setting(args);
+    // A dry run needs no confirmation: a profile's is known now (and a
+    // settings file that cannot be read says so first, not behind a request
+    // for --yes), a YAML file's once the file is read, below.
+    let profile_dry_run = profile_dry_run_setting(args)?;
     let may_be_dry = profile_dry_run.is_some() || super::pipeline::is_yaml(&args.file);
     if !args.yes && !interactive && !may_be_dry {
         return Err(no_confirmation());
@@ -162,16 +152,19 @@ fn yaml_dry_run_setting(prepared: &Prepared) -> Option<String> {
 }
 
 /// The chosen profile's `execution_mode = "dry_run"`, named, if it has one.
-fn profile_dry_run_setting(args: &ApplyArgs) -> Option<String> {
-    let profile = args.engine.profile.as_deref()?;
-    let directory = std::env::current_dir().ok()?;
-    let mode = crate::exec::engine::profile_execution_mode(profile, &directory)?;
-    (mode == DRY_RUN).then(|| {
+fn profile_dry_run_setting(args: &ApplyArgs) -> Result<Option<String>, Stop> {
+    let Some(profile) = args.engine.profile.as_deref() else {
+        return Ok(None);
+    };
+    let directory = std::env::current_dir().map_err(|e| Stop::new(e.to_string(), exit::ENGINE))?;
+    let mode = crate::exec::engine::profile_execution_mode(profile, &directory)
+        .map_err(|m| Stop::new(m, exit::USAGE))?;
+    Ok((mode.as_deref() == Some(DRY_RUN)).then(|| {
         format!(
             "{} ([profiles.{profile}])",
             crate::exec::engine::SETTINGS_FILE
         )
-    })
+    }))
 }
 
 /// A dry run: the plan, and nothing written.

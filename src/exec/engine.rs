@@ -244,13 +244,28 @@ const PROFILE_KEYS: [&str; 5] = [
 ];
 
 /// The `execution_mode` of `[profiles.NAME]` in the `bannerc.toml` of
-/// `directory`, if it sets one (the file was checked when the engine was
-/// resolved from it).
-pub fn profile_execution_mode(profile: &str, directory: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(directory.join(SETTINGS_FILE)).ok()?;
-    let root: toml::Table = text.parse().ok()?;
-    let mode = root.get("profiles")?.get(profile)?.get("execution_mode")?;
-    mode.as_str().map(str::to_string)
+/// `directory`, if it sets one. The file is checked as [`EngineSpec::resolve`]
+/// checks it, so a broken one is reported here, before anything else.
+pub fn profile_execution_mode(profile: &str, directory: &Path) -> Result<Option<String>, String> {
+    let settings = directory.join(SETTINGS_FILE);
+    let text = match std::fs::read_to_string(&settings) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(format!(
+                "--profile needs a {SETTINGS_FILE} in {}, and there is none",
+                directory.display()
+            ));
+        }
+        Err(e) => return Err(format!("cannot read {}: {e}", settings.display())),
+    };
+    from_settings(&text, Some(profile)).map_err(|e| format!("{}: {e}", settings.display()))?;
+    let root: toml::Table = text.parse().map_err(|e: toml::de::Error| e.to_string())?;
+    let mode = root
+        .get("profiles")
+        .and_then(|p| p.get(profile))
+        .and_then(|p| p.get("execution_mode"))
+        .and_then(toml::Value::as_str);
+    Ok(mode.map(str::to_string))
 }
 
 /// The engine a `bannerc.toml` names, if it names one. With `profile`, its
